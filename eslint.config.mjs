@@ -1,0 +1,37 @@
+// Lint rules for the whole project: typescript-eslint's recommended set, plus a guard that
+// keeps the pure rules free of I/O libraries (DESIGN.md principle 1).
+import tseslint from 'typescript-eslint';
+
+const ioLibraries = [
+  'kafkajs',
+  '@kafkajs/*',
+  'mongodb',
+  '@elastic/*',
+  'soap',
+  'node-cron',
+  'fs',
+  'node:fs',
+  'net',
+  'node:net',
+  'http',
+  'node:http',
+  'child_process',
+  'node:child_process',
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['processors/rules/**/*.ts'],
+    ignores: ['processors/rules/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ioLibraries }],
+    },
+  },
+);

@@ -1,0 +1,28 @@
+import { ConfigError } from '../platform/config';
+
+/** Prints an error the user can act on and exits non-zero; stack traces only for bugs. */
+export function exitWithError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`reval: configuration error: ${error.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  if (error instanceof UserError) {
+    process.stderr.write(`reval: ${error.message}\n`);
+    process.exit(error.exitCode);
+  }
+  process.stderr.write(
+    `reval: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+}
+
+/** An error caused by the user's input or environment, reported without a stack trace. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}

@@ -1,0 +1,328 @@
+// Configuration from environment variables, validated per service when a command needs it,
+// so that a bad value fails at start with a message naming the variable. Secrets are read
+// here and nowhere else; `describeConfig` masks them.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** Variables whose values must never be printed. */
+export const SECRET_VARIABLES = [
+  'GMC_PASSWORD',
+  'KAFKA_SASL_PASSWORD',
+  'SCHEMA_REGISTRY_PASSWORD',
+  'ELASTICSEARCH_PASSWORD',
+  'ELASTICSEARCH_API_KEY',
+  'MONGODB_URI',
+] as const;
+
+function read<T extends z.ZodType>(env: Env, name: string, schema: T): z.infer<T> {
+  const raw = env[name];
+  const value = raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const shown = (SECRET_VARIABLES as readonly string[]).includes(name)
+      ? '(hidden)'
+      : JSON.stringify(raw);
+    const problem = result.error.issues.map((issue) => issue.message).join('; ');
+    throw new ConfigError(
+      value === undefined
+        ? `${name} is required: ${problem}`
+        : `${name}=${shown} is invalid: ${problem}`,
+    );
+  }
+  return result.data;
+}
+
+const url = z.url({ message: 'expected a URL such as http://127.0.0.1:9200' });
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const positiveInt = z
+  .string()
+  .regex(/^\d+$/, { message: 'expected a whole number' })
+  .transform(Number)
+  .refine((n) => n > 0, { message: 'expected a number above 0' });
+const optionalFile = z
+  .string()
+  .optional()
+  .transform((path, ctx) => {
+    if (path === undefined) return undefined;
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `cannot read file ${path}` });
+      return z.NEVER;
+    }
+  });
+
+export interface TlsOptions {
+  ca?: string;
+  rejectUnauthorized: boolean;
+}
+
+function tls(env: Env, prefix: string): TlsOptions | undefined {
+  const enabled = read(env, `${prefix}_TLS`, bool.optional()) ?? false;
+  const ca = read(env, `${prefix}_TLS_CA_FILE`, optionalFile);
+  if (!enabled && ca === undefined) return undefined;
+  const insecure = read(env, `${prefix}_TLS_INSECURE`, bool.optional()) ?? false;
+  return { ca, rejectUnauthorized: !insecure };
+}
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  tls?: TlsOptions;
+  sasl?: {
+    mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    username: string;
+    password: string;
+  };
+}
+
+export function kafkaConfig(env: Env = process.env): KafkaConfig {
+  const brokers = read(
+    env,
+    'KAFKA_BROKERS',
+    z
+      .string({ message: 'set it to host:port[,host:port...]' })
+      .transform((s) =>
+        s
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean),
+      )
+      .refine((list) => list.length > 0 && list.every((b) => /^[^\s:]+:\d+$/.test(b)), {
+        message: 'expected host:port[,host:port...]',
+      }),
+  );
+  const clientId = read(env, 'KAFKA_CLIENT_ID', z.string().optional()) ?? 'reval-stream';
+  const mechanism = read(
+    env,
+    'KAFKA_SASL_MECHANISM',
+    z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  );
+  let sasl: KafkaConfig['sasl'];
+  if (mechanism) {
+    sasl = {
+      mechanism,
+      username: read(
+        env,
+        'KAFKA_SASL_USERNAME',
+        z.string({ message: 'needed with KAFKA_SASL_MECHANISM' }),
+      ),
+      password: read(
+        env,
+        'KAFKA_SASL_PASSWORD',
+        z.string({ message: 'needed with KAFKA_SASL_MECHANISM' }),
+      ),
+    };
+  }
+  return { brokers, clientId, tls: tls(env, 'KAFKA'), sasl };
+}
+
+export interface RegistryConfig {
+  url: string;
+  auth?: { username: string; password: string };
+  tls?: TlsOptions;
+}
+
+export function registryConfig(env: Env = process.env): RegistryConfig {
+  const registryUrl = read(env, 'SCHEMA_REGISTRY_URL', url);
+  const username = read(env, 'SCHEMA_REGISTRY_USERNAME', z.string().optional());
+  const auth = username
+    ? {
+        username,
+        password: read(
+          env,
+          'SCHEMA_REGISTRY_PASSWORD',
+          z.string({ message: 'needed with SCHEMA_REGISTRY_USERNAME' }),
+        ),
+      }
+    : undefined;
+  return { url: registryUrl, auth, tls: tls(env, 'SCHEMA_REGISTRY') };
+}
+
+export interface ElasticsearchConfig {
+  url: string;
+  apiKey?: string;
+  auth?: { username: string; password: string };
+  tls?: TlsOptions;
+}
+
+export function elasticsearchConfig(env: Env = process.env): ElasticsearchConfig {
+  const esUrl = read(env, 'ELASTICSEARCH_URL', url);
+  const apiKey = read(env, 'ELASTICSEARCH_API_KEY', z.string().optional());
+  const username = read(env, 'ELASTICSEARCH_USERNAME', z.string().optional());
+  const auth = username
+    ? {
+        username,
+        password: read(
+          env,
+          'ELASTICSEARCH_PASSWORD',
+          z.string({ message: 'needed with ELASTICSEARCH_USERNAME' }),
+        ),
+      }
+    : undefined;
+  return { url: esUrl, apiKey, auth, tls: tls(env, 'ELASTICSEARCH') };
+}
+
+export interface ElasticsearchViewsConfig {
+  /** Prepended to every index, alias and template name, so several stacks can share a cluster. */
+  indexPrefix: string;
+  bulkMaxActions: number;
+  bulkMaxInFlight: number;
+}
+
+export function elasticsearchViewsConfig(env: Env = process.env): ElasticsearchViewsConfig {
+  return {
+    indexPrefix:
+      read(
+        env,
+        'ES_INDEX_PREFIX',
+        z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9._-]*$/, {
+            message: 'expected lowercase letters, digits, ".", "_" or "-"',
+          })
+          .optional(),
+      ) ?? '',
+    bulkMaxActions: read(env, 'ES_BULK_MAX_ACTIONS', positiveInt.optional()) ?? 1_000,
+    bulkMaxInFlight: read(env, 'ES_BULK_MAX_IN_FLIGHT', positiveInt.optional()) ?? 2,
+  };
+}
+
+export interface MongoConfig {
+  uri: string;
+  database: string;
+  tls?: TlsOptions;
+}
+
+export function mongoConfig(env: Env = process.env): MongoConfig {
+  const uri = read(
+    env,
+    'MONGODB_URI',
+    z.string({ message: 'set it to mongodb://host:port' }).regex(/^mongodb(\+srv)?:\/\//, {
+      message: 'expected a mongodb:// or mongodb+srv:// URI',
+    }),
+  );
+  const database = read(env, 'MONGODB_DATABASE', z.string().optional()) ?? 'revalidation';
+  return { uri, database, tls: tls(env, 'MONGODB') };
+}
+
+export interface GmcConfig {
+  url: string;
+  username: string;
+  password: string;
+  designatedBodies: string[];
+  syncCron: string;
+  maxDisconnectRatio: number;
+  timeoutMs: number;
+  retries: number;
+  concurrency: number;
+}
+
+const designatedBodyList = z
+  .string({ message: 'set it to a comma-separated list of designated body codes' })
+  .transform((s) =>
+    s
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
+  .refine((list) => list.length > 0 && list.every((b) => /^[0-9A-Za-z-]+$/.test(b)), {
+    message: 'expected codes such as 1-1RSG4X0,1-1RUZV1D',
+  });
+
+export function gmcConfig(env: Env = process.env): GmcConfig {
+  return {
+    url: read(env, 'GMC_URL', url),
+    username: read(env, 'GMC_USERNAME', z.string({ message: 'the GMC web service user name' })),
+    password: read(env, 'GMC_PASSWORD', z.string({ message: 'the GMC web service password' })),
+    designatedBodies: read(env, 'GMC_DESIGNATED_BODIES', designatedBodyList),
+    syncCron: read(env, 'GMC_SYNC_CRON', z.string().optional()) ?? '0 2 * * *',
+    maxDisconnectRatio:
+      read(
+        env,
+        'GMC_SYNC_MAX_DISCONNECT_RATIO',
+        z
+          .string()
+          .regex(/^(0(\.\d+)?|1(\.0+)?)$/, { message: 'expected a number from 0 to 1' })
+          .transform(Number)
+          .optional(),
+      ) ?? 0.5,
+    timeoutMs: read(env, 'GMC_TIMEOUT_MS', positiveInt.optional()) ?? 120_000,
+    retries: read(env, 'GMC_RETRIES', positiveInt.optional()) ?? 4,
+    concurrency: read(env, 'GMC_CONCURRENCY', positiveInt.optional()) ?? 4,
+  };
+}
+
+export function timeZone(env: Env = process.env): string {
+  return (
+    read(
+      env,
+      'REVAL_TIMEZONE',
+      z
+        .string()
+        .refine(
+          (tz) => {
+            try {
+              new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+              return true;
+            } catch {
+              return false;
+            }
+          },
+          { message: 'expected an IANA time zone such as Europe/London' },
+        )
+        .optional(),
+    ) ?? 'Europe/London'
+  );
+}
+
+export function metricsPort(env: Env = process.env): number {
+  return read(env, 'METRICS_PORT', positiveInt.optional()) ?? 9464;
+}
+
+/** Default topic names (DESIGN.md), each overridable by TOPIC_<NAME>. */
+export const DEFAULT_TOPICS = {
+  gmcDoctors: 'gmc.doctors',
+  gmcSyncRuns: 'gmc.sync-runs',
+  connections: 'reval.connections',
+  dlq: 'reval.dlq',
+  doctorsForDB: 'tis.revalidation.doctorsForDB',
+  exceptionLogs: 'tis.revalidation.exceptionLogs',
+  contactDetails: 'tcs.tcs.ContactDetails',
+  gmcDetails: 'tcs.tcs.GmcDetails',
+  person: 'tcs.tcs.Person',
+  programmeMembership: 'tcs.tcs.ProgrammeMembership',
+  curriculumMembership: 'tcs.tcs.CurriculumMembership',
+  programme: 'tcs.tcs.Programme',
+  placement: 'tcs.tcs.Placement',
+} as const;
+
+export type TopicName = keyof typeof DEFAULT_TOPICS;
+export type Topics = Record<TopicName, string>;
+
+/** TOPIC_GMC_DOCTORS, TOPIC_PROGRAMME_MEMBERSHIP, ... */
+export function topicVariable(name: TopicName): string {
+  return `TOPIC_${name.replace(/([A-Z])/g, '_$1').toUpperCase()}`;
+}
+
+export function topics(env: Env = process.env): Topics {
+  const topicName = z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,249}$/, { message: 'expected a Kafka topic name' });
+  const result = {} as Topics;
+  for (const name of Object.keys(DEFAULT_TOPICS) as TopicName[]) {
+    result[name] = read(env, topicVariable(name), topicName.optional()) ?? DEFAULT_TOPICS[name];
+  }
+  return result;
+}

@@ -1,0 +1,470 @@
+// The one module that knows the Kafka client library. Processors see only the small types
+// below (records with Buffer keys and values, batches, producers), so replacing kafkajs —
+// unmaintained upstream — means rewriting this file and nothing else.
+import { randomUUID } from 'node:crypto';
+import {
+  Kafka,
+  logLevel,
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  type Producer,
+  type SASLOptions,
+  type Transaction,
+} from 'kafkajs';
+import type { KafkaConfig } from './config';
+import { createLogger, type Logger } from './logger';
+
+export interface KafkaRecord {
+  topic: string;
+  partition: number;
+  /** Decimal string: Kafka offsets are 64-bit. */
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer>;
+  /** Epoch millis as a decimal string. */
+  timestamp: string;
+}
+
+export interface OutgoingMessage {
+  key: Buffer | string | null;
+  value: Buffer | string | null;
+  headers?: Record<string, Buffer | string>;
+  partition?: number;
+}
+
+export interface TopicSpec {
+  topic: string;
+  partitions?: number;
+  /** Keyed state topics are compacted so the latest value per key survives forever. */
+  compacted: boolean;
+  config?: Record<string, string>;
+}
+
+export interface RecordBatch {
+  topic: string;
+  partition: number;
+  records: KafkaRecord[];
+  highWatermark: string;
+  /** Keep group membership alive during long work on one batch. */
+  heartbeat(): Promise<void>;
+  isStale(): boolean;
+}
+
+export type Assignment = Record<string, number[]>;
+
+export interface ConsumeOptions {
+  groupId: string;
+  topics: string[];
+  fromBeginning?: boolean;
+  /** Default true: never see records of aborted or open transactions. */
+  readCommitted?: boolean;
+  /** Called with this member's partitions after every rebalance. */
+  onAssignment?(assignment: Assignment): void;
+  /** Called when a rebalance starts: this member may be about to lose partitions. */
+  onRebalancing?(): void;
+  /** Called after every fetched batch, including batches of transaction markers only. */
+  onProgress?(topic: string, partition: number, lastOffset: string): void;
+  /**
+   * Default true. False for consumers that rebuild state from the beginning after every
+   * rebalance and so must never remember a position.
+   */
+  commitOffsets?: boolean;
+}
+
+export interface RunningConsumer {
+  /** Stops fetching, waits for the batch in hand to finish and its offsets to commit. */
+  stop(): Promise<void>;
+  pause(topics: string[]): void;
+  resume(topics: string[]): void;
+}
+
+export interface MessageProducer {
+  send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface TransactionScope {
+  send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+}
+
+export interface TransactionalProducer {
+  /** Runs `work` in one Kafka transaction: commits when it resolves, aborts when it throws. */
+  transaction<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T>;
+  disconnect(): Promise<void>;
+}
+
+export class KafkaClient {
+  private readonly kafka: Kafka;
+  private adminClient?: Promise<Admin>;
+
+  constructor(
+    config: KafkaConfig,
+    private readonly logger: Logger = createLogger('kafka'),
+  ) {
+    this.kafka = new Kafka({
+      clientId: config.clientId,
+      brokers: config.brokers,
+      ssl: config.tls
+        ? { ca: config.tls.ca, rejectUnauthorized: config.tls.rejectUnauthorized }
+        : undefined,
+      sasl: config.sasl as SASLOptions | undefined,
+      connectionTimeout: 10_000,
+      retry: { initialRetryTime: 300, retries: 8 },
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry) => {
+        const { message, ...rest } = entry.log;
+        const level =
+          entry.level <= logLevel.ERROR
+            ? 'error'
+            : entry.level === logLevel.WARN
+              ? 'warn'
+              : 'debug';
+        this.logger[level]({ kafkajs: entry.namespace, ...rest }, message);
+      },
+    });
+  }
+
+  private admin(): Promise<Admin> {
+    this.adminClient ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })();
+    return this.adminClient;
+  }
+
+  /** Creates the topics that do not exist yet; existing topics are left as they are. */
+  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    const admin = await this.admin();
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((spec) => !existing.has(spec.topic));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((spec) => ({
+        topic: spec.topic,
+        numPartitions: spec.partitions ?? 1,
+        configEntries: Object.entries({
+          'cleanup.policy': spec.compacted ? 'compact' : 'delete',
+          ...spec.config,
+        }).map(([name, value]) => ({ name, value })),
+      })),
+    });
+    this.logger.info({ topics: missing.map((spec) => spec.topic) }, 'created topics');
+  }
+
+  async deleteTopics(topics: string[]): Promise<void> {
+    const admin = await this.admin();
+    const existing = new Set(await admin.listTopics());
+    const present = topics.filter((topic) => existing.has(topic));
+    if (present.length > 0) await admin.deleteTopics({ topics: present });
+  }
+
+  async topicConfig(topic: string): Promise<Record<string, string>> {
+    const admin = await this.admin();
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: 2 /* TOPIC */, name: topic }],
+    });
+    return Object.fromEntries(resources[0].configEntries.map((e) => [e.configName, e.configValue]));
+  }
+
+  async partitionCount(topic: string): Promise<number> {
+    const admin = await this.admin();
+    return (await admin.fetchTopicOffsets(topic)).length;
+  }
+
+  /** The end offset of each partition: where a reader that started now has caught up. */
+  async endOffsets(topic: string): Promise<Map<number, { low: string; high: string }>> {
+    const admin = await this.admin();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((o) => [o.partition, { low: o.low, high: o.high }]));
+  }
+
+  /** Committed offsets of a consumer group, for lag metrics and tests. */
+  async groupOffsets(groupId: string, topics: string[]): Promise<Map<string, string>> {
+    const admin = await this.admin();
+    const result = await admin.fetchOffsets({ groupId, topics });
+    const offsets = new Map<string, string>();
+    for (const topic of result) {
+      for (const p of topic.partitions) offsets.set(`${topic.topic}:${p.partition}`, p.offset);
+    }
+    return offsets;
+  }
+
+  async createProducer(): Promise<MessageProducer> {
+    // Idempotent with one request in flight: retries can neither duplicate nor reorder.
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    return {
+      send: async (topic, messages) => {
+        if (messages.length === 0) return;
+        await producer.send({ topic, acks: -1, messages: messages.map(toKafkaMessage) });
+      },
+      disconnect: () => producer.disconnect(),
+    };
+  }
+
+  /**
+   * A fixed transactional id fences any older producer with the same id: a second
+   * concurrent instance makes the first one's commit fail instead of interleaving.
+   */
+  async createTransactionalProducer(transactionalId: string): Promise<TransactionalProducer> {
+    const producer: Producer = this.kafka.producer({
+      transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 60_000,
+    });
+    await producer.connect();
+    return {
+      transaction: async (work) => {
+        const transaction: Transaction = await producer.transaction();
+        try {
+          const result = await work({
+            send: async (topic, messages) => {
+              if (messages.length === 0) return;
+              await transaction.send({ topic, acks: -1, messages: messages.map(toKafkaMessage) });
+            },
+          });
+          await transaction.commit();
+          return result;
+        } catch (error) {
+          await transaction.abort().catch((abortError: unknown) => {
+            this.logger.warn({ err: abortError }, 'transaction abort failed (already fenced?)');
+          });
+          throw error;
+        }
+      },
+      disconnect: () => producer.disconnect(),
+    };
+  }
+
+  /**
+   * Consumes batch by batch; a batch's offsets are committed only after `handle` resolves,
+   * so a crash replays from the last acknowledged write instead of losing records.
+   */
+  async consume(
+    options: ConsumeOptions,
+    handle: (batch: RecordBatch) => Promise<void>,
+  ): Promise<RunningConsumer> {
+    const consumer: Consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      readUncommitted: options.readCommitted === false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 250,
+    });
+    if (options.onAssignment) {
+      const onAssignment = options.onAssignment;
+      consumer.on(consumer.events.GROUP_JOIN, (event) =>
+        onAssignment(event.payload.memberAssignment),
+      );
+    }
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: options.topics,
+      fromBeginning: options.fromBeginning ?? true,
+    });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, heartbeat, isStale, resolveOffset }) => {
+        if (batch.messages.length === 0) return;
+        await handle({
+          topic: batch.topic,
+          partition: batch.partition,
+          highWatermark: batch.highWatermark,
+          records: batch.messages.map((m) => ({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            key: m.key ?? null,
+            value: m.value ?? null,
+            headers: toHeaderBuffers(m.headers),
+            timestamp: m.timestamp,
+          })),
+          heartbeat,
+          isStale,
+        });
+        resolveOffset(batch.lastOffset());
+        if (options.commitOffsets === false) return;
+        await consumer.commitOffsets([
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: nextOffset(batch.lastOffset()),
+          },
+        ]);
+      },
+    });
+    return {
+      stop: () => consumer.disconnect(),
+      pause: (topics) => consumer.pause(topics.map((topic) => ({ topic }))),
+      resume: (topics) => consumer.resume(topics.map((topic) => ({ topic }))),
+    };
+  }
+
+  /**
+   * Reads topics from the beginning up to the end offsets they have now, then stops: how
+   * state is restored from compacted topics. `partitions`, when given, limits the records
+   * handed over (the whole topic is still fetched).
+   */
+  async readToEnd(
+    topics: string[],
+    handle: (records: KafkaRecord[]) => Promise<void> | void,
+    options: {
+      readCommitted?: boolean;
+      partitions?: (topic: string, partition: number) => boolean;
+    } = {},
+  ): Promise<void> {
+    const remaining = new Map<string, bigint>();
+    for (const topic of topics) {
+      for (const [partition, { low, high }] of await this.endOffsets(topic)) {
+        if (BigInt(high) > BigInt(low)) remaining.set(`${topic}:${partition}`, BigInt(high) - 1n);
+      }
+    }
+    if (remaining.size === 0) return;
+    const groupId = `reval-restore-${randomUUID()}`;
+    const consumer = this.kafka.consumer({
+      groupId,
+      readUncommitted: options.readCommitted === false,
+      maxWaitTimeInMs: 100,
+    });
+    let finished!: () => void;
+    let failed!: (error: unknown) => void;
+    const done = new Promise<void>((resolve, reject) => {
+      finished = resolve;
+      failed = reject;
+    });
+    const markProgress = (topic: string, partition: number, lastOffset: string) => {
+      const key = `${topic}:${partition}`;
+      const last = remaining.get(key);
+      if (last !== undefined && BigInt(lastOffset) >= last) remaining.delete(key);
+      if (remaining.size === 0) finished();
+    };
+    // Batches made only of transaction markers never reach eachBatch, but still end here.
+    consumer.on(consumer.events.END_BATCH_PROCESS, (event) =>
+      markProgress(event.payload.topic, event.payload.partition, event.payload.lastOffset),
+    );
+    consumer.on(consumer.events.CRASH, (event) => failed(event.payload.error));
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          const records = batch.messages
+            .filter(() => options.partitions?.(batch.topic, batch.partition) ?? true)
+            .map((m) => ({
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: m.offset,
+              key: m.key ?? null,
+              value: m.value ?? null,
+              headers: toHeaderBuffers(m.headers),
+              timestamp: m.timestamp,
+            }));
+          if (records.length > 0) await handle(records);
+        },
+      });
+      await done;
+    } finally {
+      await consumer.disconnect();
+      const admin = await this.admin();
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Reads topics from the beginning and keeps following them, under a throwaway group that
+   * never commits. `onCaughtUp` runs once every partition has reached the end offset it had
+   * at the start: from then on the reader's state is as fresh as the topics.
+   */
+  async readAndFollow(
+    options: { groupId: string; topics: string[]; readCommitted?: boolean },
+    handle: (batch: RecordBatch) => Promise<void>,
+    onCaughtUp: () => Promise<void> | void,
+  ): Promise<{ isCaughtUp(): boolean; stop(): Promise<void> }> {
+    const remaining = new Map<string, bigint>();
+    for (const topic of options.topics) {
+      for (const [partition, { low, high }] of await this.endOffsets(topic)) {
+        if (BigInt(high) > BigInt(low)) remaining.set(`${topic}:${partition}`, BigInt(high) - 1n);
+      }
+    }
+    let caughtUp = false;
+    const markCaughtUp = () => {
+      if (caughtUp) return;
+      caughtUp = true;
+      void Promise.resolve(onCaughtUp()).catch((error: unknown) =>
+        this.logger.error({ err: error }, 'catch-up work failed'),
+      );
+    };
+    const consumer = await this.consume(
+      {
+        groupId: options.groupId,
+        topics: options.topics,
+        fromBeginning: true,
+        readCommitted: options.readCommitted,
+        commitOffsets: false,
+        onProgress: (topic, partition, lastOffset) => {
+          const key = `${topic}:${partition}`;
+          const last = remaining.get(key);
+          if (last !== undefined && BigInt(lastOffset) >= last) remaining.delete(key);
+          if (remaining.size === 0) markCaughtUp();
+        },
+      },
+      handle,
+    );
+    if (remaining.size === 0) markCaughtUp();
+    return {
+      isCaughtUp: () => caughtUp,
+      stop: async () => {
+        await consumer.stop();
+        const admin = await this.admin();
+        await admin.deleteGroups([options.groupId]).catch(() => undefined);
+      },
+    };
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.adminClient) await (await this.adminClient).disconnect();
+    this.adminClient = undefined;
+  }
+}
+
+// kafkajs's Java-compatible murmur2, so that our partition choice matches Kafka's default.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const murmur2 = require('kafkajs/src/producer/partitioners/default/murmur2') as (
+  key: Buffer | string,
+) => number;
+
+/** The partition Kafka's default partitioner gives a key. */
+export function partitionForKey(key: string, partitions: number): number {
+  return (murmur2(key) & 0x7fffffff) % partitions;
+}
+
+function nextOffset(offset: string): string {
+  return (BigInt(offset) + 1n).toString();
+}
+
+function toKafkaMessage(message: OutgoingMessage) {
+  return {
+    key: message.key,
+    value: message.value,
+    headers: message.headers,
+    partition: message.partition,
+  };
+}
+
+function toHeaderBuffers(headers: IHeaders | undefined): Record<string, Buffer> {
+  const result: Record<string, Buffer> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    result[name] = Buffer.isBuffer(first) ? first : Buffer.from(String(first));
+  }
+  return result;
+}

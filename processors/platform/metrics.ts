@@ -1,0 +1,102 @@
+// Prometheus metrics and health endpoints shared by every processor. Failures are counted
+// here so that they are visible as numbers, not only as log lines.
+import { createServer, type Server } from 'node:http';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const metrics = {
+  recordsIn: new Counter({
+    name: 'reval_records_in_total',
+    help: 'Records consumed, by processor and topic',
+    labelNames: ['processor', 'topic'] as const,
+    registers: [registry],
+  }),
+  recordsOut: new Counter({
+    name: 'reval_records_out_total',
+    help: 'Records produced or written, by processor and destination',
+    labelNames: ['processor', 'destination'] as const,
+    registers: [registry],
+  }),
+  deadLetters: new Counter({
+    name: 'reval_dead_letters_total',
+    help: 'Records sent to the dead-letter topic, by processor and source topic',
+    labelNames: ['processor', 'topic'] as const,
+    registers: [registry],
+  }),
+  consumerLag: new Gauge({
+    name: 'reval_consumer_lag',
+    help: 'High watermark minus the last processed offset, by processor, topic and partition',
+    labelNames: ['processor', 'topic', 'partition'] as const,
+    registers: [registry],
+  }),
+  esBulkSeconds: new Histogram({
+    name: 'reval_es_bulk_seconds',
+    help: 'Elasticsearch bulk request latency',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  }),
+  esRejections: new Counter({
+    name: 'reval_es_rejections_total',
+    help: 'Documents Elasticsearch rejected, by reason (malformed, throttled, conflict)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  }),
+  gmcLastRunStatus: new Gauge({
+    name: 'reval_gmc_last_run_success',
+    help: '1 when the last GMC sync run applied every designated body, 0 otherwise',
+    registers: [registry],
+  }),
+  gmcLastRunTimestamp: new Gauge({
+    name: 'reval_gmc_last_run_timestamp_seconds',
+    help: 'When the last GMC sync run finished',
+    registers: [registry],
+  }),
+};
+
+export type HealthCheck = () => boolean;
+
+/**
+ * Serves /metrics, /healthz (the process is alive) and /readyz (every processor has
+ * restored its state and is consuming).
+ */
+export function startMetricsServer(
+  port: number,
+  ready: HealthCheck,
+  host = '0.0.0.0',
+): Promise<Server> {
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === '/metrics') {
+      registry
+        .metrics()
+        .then((body) => {
+          response.writeHead(200, { 'content-type': registry.contentType });
+          response.end(body);
+        })
+        .catch((error: unknown) => {
+          response.writeHead(500);
+          response.end(String(error));
+        });
+      return;
+    }
+    if (path === '/healthz') {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end('ok\n');
+      return;
+    }
+    if (path === '/readyz') {
+      const isReady = ready();
+      response.writeHead(isReady ? 200 : 503, { 'content-type': 'text/plain' });
+      response.end(isReady ? 'ready\n' : 'not ready\n');
+      return;
+    }
+    response.writeHead(404);
+    response.end();
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}

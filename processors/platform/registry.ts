@@ -1,0 +1,139 @@
+// The one module that talks to the schema registry. It encodes the project's records in the
+// Confluent wire format (magic byte 0, 4-byte schema id, Avro body) and decodes any
+// registry-encoded message, including Debezium's Avro.
+import { Agent as HttpsAgent } from 'node:https';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import type { RegistryConfig, Topics } from './config';
+import { logicalTypes } from './avro-types';
+import { readSchema, SCHEMA_TOPICS, valueSubject, type SchemaName } from '../../schemas/catalog';
+
+export type CompatibilityLevel = 'NONE' | 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FULL';
+
+export class SchemaRegistryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SchemaRegistryError';
+  }
+}
+
+export function isRegistryEncoded(buffer: Buffer | null): buffer is Buffer {
+  return buffer !== null && buffer.length >= 5 && buffer[0] === 0;
+}
+
+export class SchemaRegistryCodecs {
+  private readonly registry: SchemaRegistry;
+  private readonly schemaIds = new Map<SchemaName, Promise<number>>();
+
+  constructor(
+    private readonly config: RegistryConfig,
+    private readonly topics: Topics,
+  ) {
+    this.registry = new SchemaRegistry(
+      {
+        host: config.url.replace(/\/$/, ''),
+        auth: config.auth,
+        clientId: 'reval-stream',
+        agent: config.tls
+          ? new HttpsAgent({ ca: config.tls.ca, rejectUnauthorized: config.tls.rejectUnauthorized })
+          : undefined,
+        retry: { retries: 5, initialRetryTimeInSecs: 0.2, maxRetryTimeInSecs: 5 },
+      },
+      { [SchemaType.AVRO]: { logicalTypes, wrapUnions: false } },
+    );
+  }
+
+  subjectOf(name: SchemaName): string {
+    return valueSubject(this.topics[SCHEMA_TOPICS[name]]);
+  }
+
+  /** Registers the schema under its topic's subject (idempotent: same schema, same id). */
+  register(name: SchemaName): Promise<number> {
+    let id = this.schemaIds.get(name);
+    if (!id) {
+      id = this.registry
+        .register(
+          { type: SchemaType.AVRO, schema: JSON.stringify(readSchema(name)) },
+          { subject: this.subjectOf(name) },
+        )
+        .then((registered) => registered.id)
+        .catch((error: unknown) => {
+          this.schemaIds.delete(name);
+          throw new SchemaRegistryError(
+            `cannot register ${this.subjectOf(name)} at ${this.config.url}: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        });
+      this.schemaIds.set(name, id);
+    }
+    return id;
+  }
+
+  async encode(name: SchemaName, record: unknown): Promise<Buffer> {
+    return this.registry.encode(await this.register(name), record);
+  }
+
+  /** Decodes a Confluent-framed Avro message with the writer's schema from the registry. */
+  async decode(buffer: Buffer): Promise<unknown> {
+    return this.registry.decode(buffer);
+  }
+
+  async setCompatibility(subject: string, level: CompatibilityLevel): Promise<void> {
+    await this.request('PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: level });
+  }
+
+  /** Asks the registry whether `schema` may be registered next under `subject`. */
+  async isCompatible(subject: string, schema: object): Promise<boolean> {
+    const body = (await this.request(
+      'POST',
+      `/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest`,
+      { schemaType: 'AVRO', schema: JSON.stringify(schema) },
+    )) as { is_compatible?: boolean };
+    return body.is_compatible === true;
+  }
+
+  async registerRaw(subject: string, schema: object): Promise<number> {
+    const body = (await this.request('POST', `/subjects/${encodeURIComponent(subject)}/versions`, {
+      schemaType: 'AVRO',
+      schema: JSON.stringify(schema),
+    })) as { id: number };
+    return body.id;
+  }
+
+  async deleteSubject(subject: string): Promise<void> {
+    await this.request('DELETE', `/subjects/${encodeURIComponent(subject)}`, undefined, [404]);
+    await this.request(
+      'DELETE',
+      `/subjects/${encodeURIComponent(subject)}?permanent=true`,
+      undefined,
+      [404],
+    );
+  }
+
+  private async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    tolerated: number[] = [],
+  ): Promise<unknown> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/vnd.schemaregistry.v1+json',
+    };
+    if (this.config.auth) {
+      const token = Buffer.from(
+        `${this.config.auth.username}:${this.config.auth.password}`,
+      ).toString('base64');
+      headers.authorization = `Basic ${token}`;
+    }
+    const response = await fetch(`${this.config.url.replace(/\/$/, '')}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok && !tolerated.includes(response.status)) {
+      throw new SchemaRegistryError(
+        `${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`,
+      );
+    }
+    return text ? JSON.parse(text) : undefined;
+  }
+}

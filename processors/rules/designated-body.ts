@@ -1,0 +1,84 @@
+// Programme owner → designated body (DOMAIN.md section 2). The table is configuration
+// (designated-bodies.json, overridable by REVAL_DESIGNATED_BODIES_FILE) and reaches the
+// rules as data; this module only decides how owners are compared.
+//
+// Owners are compared trimmed, with runs of white space collapsed, case-insensitively and
+// without the legacy "Health Education England " prefix. TIS owners are free text typed over
+// years ("Health Education England Yorkshire and The Humber", "Yorkshire and the Humber"),
+// and no two local offices differ only in case or spacing, so a looser comparison can only
+// turn an accidental "unknown owner" (doctor shown with no DB) into the right answer.
+import type { GmcState } from './types';
+
+/** A table as configured: designated body code → the programme owners it covers. */
+export type DesignatedBodyTable = Readonly<Record<string, readonly string[]>>;
+
+/** A table prepared for lookups; build it with `buildDesignatedBodyMap`. */
+export interface DesignatedBodyMap {
+  readonly codeByOwner: ReadonlyMap<string, string>;
+}
+
+const LEGACY_PREFIX = 'health education england ';
+
+/** The form in which owners are compared; '' for an owner that is blank. */
+export function normaliseOwner(owner: string): string {
+  const collapsed = owner.trim().replace(/\s+/g, ' ').toLowerCase();
+  return collapsed.startsWith(LEGACY_PREFIX) ? collapsed.slice(LEGACY_PREFIX.length) : collapsed;
+}
+
+/**
+ * The owner as displayed: without the legacy prefix, so that one local office shows under one
+ * name; original case kept. Null for a missing or blank owner.
+ */
+export function displayOwner(owner: string | null): string | null {
+  if (owner === null) return null;
+  const collapsed = owner.trim().replace(/\s+/g, ' ');
+  const shown = collapsed.toLowerCase().startsWith(LEGACY_PREFIX)
+    ? collapsed.slice(LEGACY_PREFIX.length)
+    : collapsed;
+  return shown === '' ? null : shown;
+}
+
+export class DesignatedBodyTableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DesignatedBodyTableError';
+  }
+}
+
+/**
+ * Prepares a table for lookups. Rejects an owner listed under two designated bodies (after
+ * normalisation), because the rules could then only pick one of them arbitrarily.
+ */
+export function buildDesignatedBodyMap(table: DesignatedBodyTable): DesignatedBodyMap {
+  const codeByOwner = new Map<string, string>();
+  for (const [code, owners] of Object.entries(table)) {
+    for (const owner of owners) {
+      const key = normaliseOwner(owner);
+      if (key === '') throw new DesignatedBodyTableError(`${code}: blank programme owner`);
+      const other = codeByOwner.get(key);
+      if (other !== undefined && other !== code) {
+        throw new DesignatedBodyTableError(
+          `programme owner ${JSON.stringify(owner)} is listed under both ${other} and ${code}`,
+        );
+      }
+      codeByOwner.set(key, code);
+    }
+  }
+  return { codeByOwner };
+}
+
+/** The designated body of a programme owner; null for a missing or unknown owner. */
+export function designatedBodyForOwner(
+  owner: string | null,
+  designatedBodies: DesignatedBodyMap,
+): string | null {
+  if (owner === null) return null;
+  return designatedBodies.codeByOwner.get(normaliseOwner(owner)) ?? null;
+}
+
+/** GMC's designated body: only when the doctor exists in GMC with a non-empty DB. */
+export function gmcDesignatedBody(gmc: GmcState | null): string | null {
+  if (gmc === null || !gmc.existsInGmc) return null;
+  const designatedBody = gmc.designatedBody?.trim() ?? '';
+  return designatedBody === '' ? null : designatedBody;
+}
