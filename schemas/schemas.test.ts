@@ -132,7 +132,7 @@ describe('Avro schemas in the real schema registry', () => {
   it('rejects a record that breaks a logical type instead of writing garbage', async () => {
     await expect(
       codecs.encode('gmcDoctor', { ...samples.gmcDoctor, submissionDate: '31/02/2026' }),
-    ).rejects.toThrow(/submissionDate/);
+    ).rejects.toThrow(/31\/02\/2026/);
   });
 
   it.each(Object.keys(SCHEMA_FILES) as SchemaName[])(

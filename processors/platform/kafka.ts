@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   Kafka,
+  Partitioners,
   logLevel,
   type Admin,
   type Consumer,
@@ -196,7 +197,11 @@ export class KafkaClient {
 
   async createProducer(): Promise<MessageProducer> {
     // Idempotent with one request in flight: retries can neither duplicate nor reorder.
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
     return {
       send: async (topic, messages) => {
@@ -215,6 +220,7 @@ export class KafkaClient {
     const producer: Producer = this.kafka.producer({
       transactionalId,
       idempotent: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
       maxInFlightRequests: 1,
       transactionTimeout: 60_000,
     });
@@ -257,10 +263,16 @@ export class KafkaClient {
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: 250,
     });
-    if (options.onAssignment) {
-      const onAssignment = options.onAssignment;
+    const { onAssignment, onRebalancing, onProgress } = options;
+    if (onAssignment) {
       consumer.on(consumer.events.GROUP_JOIN, (event) =>
         onAssignment(event.payload.memberAssignment),
+      );
+    }
+    if (onRebalancing) consumer.on(consumer.events.REBALANCING, () => onRebalancing());
+    if (onProgress) {
+      consumer.on(consumer.events.END_BATCH_PROCESS, (event) =>
+        onProgress(event.payload.topic, event.payload.partition, event.payload.lastOffset),
       );
     }
     await consumer.connect();

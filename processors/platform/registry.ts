@@ -5,6 +5,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { RegistryConfig, Topics } from './config';
 import { logicalTypes } from './avro-types';
+import { exactLongTypeHook } from './avro-long';
 import { readSchema, SCHEMA_TOPICS, valueSubject, type SchemaName } from '../../schemas/catalog';
 
 export type CompatibilityLevel = 'NONE' | 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FULL';
@@ -38,7 +39,8 @@ export class SchemaRegistryCodecs {
           : undefined,
         retry: { retries: 5, initialRetryTimeInSecs: 0.2, maxRetryTimeInSecs: 5 },
       },
-      { [SchemaType.AVRO]: { logicalTypes, wrapUnions: false } },
+      // Debezium 3 writes ts_ns (~1.8e18): longs beyond 2^53 decode as exact bigints.
+      { [SchemaType.AVRO]: { logicalTypes, wrapUnions: false, typeHook: exactLongTypeHook } },
     );
   }
 

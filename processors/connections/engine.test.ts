@@ -1,0 +1,323 @@
+// Golden tests of the join: "given these changes, expect these connection records". They
+// read as the documentation of how TIS rows, GMC states and exception logs combine.
+import { buildDesignatedBodyMap } from '../rules/designated-body';
+import designatedBodyTable from '../rules/designated-bodies.json';
+import { ConnectionsEngine, type OutputRecord } from './engine';
+import type { Change } from './sources';
+import type { GmcChange } from './state/gmc-tables';
+
+const TODAY = '2026-11-25';
+const NOW = new Date('2026-11-25T10:00:00Z');
+const YORKSHIRE = '1-1RSG4X0';
+const NORTH_EAST = '1-1RSSQ1B';
+
+const tis = {
+  person: (id: number, role: string | null = 'Trainee'): Change => ({
+    source: 'person',
+    key: String(id),
+    op: 'upsert',
+    row: { id, role },
+  }),
+  contact: (id: number, forenames: string, surname: string): Change => ({
+    source: 'contactDetails',
+    key: String(id),
+    op: 'upsert',
+    row: { id, forenames, surname },
+  }),
+  gmcNumber: (id: number, gmcNumber: string | null): Change => ({
+    source: 'gmcDetails',
+    key: String(id),
+    op: 'upsert',
+    row: { id, gmcNumber, gmcStatus: 'Registered with Licence' },
+  }),
+  programme: (id: number, owner: string): Change => ({
+    source: 'programme',
+    key: String(id),
+    op: 'upsert',
+    row: { id, programmeName: `Programme ${id}`, programmeNumber: `P${id}`, owner },
+  }),
+  membership: (
+    uuid: string,
+    personId: number,
+    programmeId: number,
+    start: string,
+    end: string,
+    type = 'SUBSTANTIVE',
+  ): Change => ({
+    source: 'programmeMembership',
+    key: uuid,
+    op: 'upsert',
+    row: {
+      uuid,
+      personId,
+      programmeId,
+      programmeMembershipType: type as 'SUBSTANTIVE',
+      programmeStartDate: start,
+      programmeEndDate: end,
+    },
+  }),
+  deleteMembership: (uuid: string): Change => ({
+    source: 'programmeMembership',
+    key: uuid,
+    op: 'delete',
+  }),
+  curriculum: (id: number, uuid: string, end: string): Change => ({
+    source: 'curriculumMembership',
+    key: String(id),
+    op: 'upsert',
+    row: {
+      id,
+      programmeMembershipUuid: uuid,
+      curriculumId: 1,
+      curriculumStartDate: '2024-08-07',
+      curriculumEndDate: end,
+    },
+  }),
+};
+
+const gmcState = (
+  gmcReferenceNumber: string,
+  designatedBody: string | null,
+  requestTime: string,
+): GmcChange => ({
+  source: 'gmcDoctors',
+  key: gmcReferenceNumber,
+  op: 'upsert',
+  row: {
+    gmcReferenceNumber,
+    doctorFirstName: 'Ada',
+    doctorLastName: 'Lovelace',
+    submissionDate: '2027-03-31',
+    underNotice: 'NO',
+    designatedBody,
+    existsInGmc: designatedBody !== null,
+    requestTime: new Date(requestTime),
+  },
+});
+
+const exceptionLog = (id: string, gmcId: string, timestamp: string): Change => ({
+  source: 'exceptionLogs',
+  key: id,
+  op: 'upsert',
+  row: {
+    id,
+    gmcId,
+    errorMessage: 'Doctor already connected',
+    timestamp: new Date(timestamp),
+    admin: 'admin@nhs.net',
+  },
+});
+
+function feed(
+  engine: ConnectionsEngine,
+  changes: (Change | GmcChange)[],
+  today = TODAY,
+  now = NOW,
+): OutputRecord[] {
+  const affected = new Set<string>();
+  for (const change of changes) {
+    const resolved = engine.resolvePatch(change);
+    if ('error' in resolved) throw new Error(resolved.error);
+    for (const key of engine.apply(resolved)) affected.add(key);
+  }
+  return engine.reconcile(affected, today, now);
+}
+
+/** A doctor in a current Yorkshire programme, known to TIS only. */
+const aDoctorInTis = (personId = 1, gmc = '7000001'): (Change | GmcChange)[] => [
+  tis.person(personId),
+  tis.contact(personId, 'Ada', 'Lovelace'),
+  tis.gmcNumber(personId, gmc),
+  tis.programme(10, 'Health Education England Yorkshire and the Humber'),
+  tis.membership(`pm-${personId}`, personId, 10, '2024-08-07', '2027-08-06'),
+  tis.curriculum(personId * 100, `pm-${personId}`, '2027-08-06'),
+];
+
+describe('connections join', () => {
+  let engine: ConnectionsEngine;
+  beforeEach(() => {
+    engine = new ConnectionsEngine(buildDesignatedBodyMap(designatedBodyTable));
+  });
+
+  it('a new doctor in TIS and GMC becomes one connected record with the display fields', () => {
+    const [record] = feed(engine, [
+      ...aDoctorInTis(),
+      gmcState('7000001', YORKSHIRE, '2026-11-25T02:00:00Z'),
+    ]);
+    expect(record.key).toBe('7000001');
+    expect(record.value).toMatchObject({
+      gmcReferenceNumber: '7000001',
+      tcsPersonId: 1,
+      doctorFirstName: 'Ada',
+      doctorLastName: 'Lovelace',
+      programmeName: 'Programme 10',
+      programmeOwner: 'Yorkshire and the Humber',
+      membershipType: 'SUBSTANTIVE',
+      membershipStartDate: '2024-08-07',
+      membershipEndDate: '2027-08-06',
+      curriculumEndDate: '2027-08-06',
+      connectionStatus: 'CONNECTED',
+      connectionReason: null,
+      tcsDesignatedBody: YORKSHIRE,
+      designatedBody: YORKSHIRE,
+      existsInGmc: true,
+      discrepancy: null,
+      exceptionReasons: [],
+      nextReevaluationDate: '2027-08-07',
+      selectedProgrammeMembershipUuid: 'pm-1',
+      sources: ['tis', 'gmc'],
+    });
+    expect(record.value?.version).toBe(record.version);
+  });
+
+  it('re-applying the same changes emits nothing: only changed records are written', () => {
+    feed(engine, aDoctorInTis());
+    expect(feed(engine, aDoctorInTis())).toEqual([]);
+  });
+
+  it('an end date edited into the past disconnects, and is an exception while GMC still connects', () => {
+    feed(engine, [...aDoctorInTis(), gmcState('7000001', YORKSHIRE, '2026-11-25T02:00:00Z')]);
+    const [record] = feed(engine, [tis.membership('pm-1', 1, 10, '2024-08-07', '2026-11-24')]);
+    expect(record.value).toMatchObject({
+      connectionStatus: 'DISCONNECTED',
+      connectionReason: 'PROGRAMME_ENDED',
+      tcsDesignatedBody: null,
+      designatedBody: YORKSHIRE,
+      exceptionReasons: ['PROGRAMME_ENDED_WHILE_CONNECTED'],
+      discrepancy: 'READY_FOR_DISCONNECTION',
+    });
+  });
+
+  it('deleting the only programme membership re-derives the doctor', () => {
+    feed(engine, aDoctorInTis());
+    const [record] = feed(engine, [tis.deleteMembership('pm-1')]);
+    expect(record.value).toMatchObject({
+      connectionStatus: 'DISCONNECTED',
+      connectionReason: 'NO_PROGRAMME_MEMBERSHIP',
+    });
+  });
+
+  it('a curriculum membership added to a membership re-derives its doctor', () => {
+    const withoutCurriculum = aDoctorInTis().slice(0, 5);
+    const [before] = feed(engine, withoutCurriculum);
+    expect(before.value?.connectionReason).toBe('NO_CURRICULUM_MEMBERSHIP');
+    const [after] = feed(engine, [tis.curriculum(100, 'pm-1', '2027-08-06')]);
+    expect(after.value).toMatchObject({
+      connectionStatus: 'CONNECTED',
+      tcsDesignatedBody: YORKSHIRE,
+    });
+  });
+
+  it('a programme owner change re-derives every doctor in the programme', () => {
+    feed(engine, [...aDoctorInTis(1, '7000001'), ...aDoctorInTis(2, '7000002')]);
+    const records = feed(engine, [tis.programme(10, 'North East')]);
+    expect(records.map((r) => [r.key, r.value?.tcsDesignatedBody])).toEqual([
+      ['7000001', NORTH_EAST],
+      ['7000002', NORTH_EAST],
+    ]);
+  });
+
+  it('a GMC number changed on a person leaves the old key with a tombstone', () => {
+    feed(engine, aDoctorInTis(1, '7000001'));
+    const records = feed(engine, [tis.gmcNumber(1, '7000009')]);
+    const byKey = Object.fromEntries(records.map((r) => [r.key, r.value]));
+    expect(byKey['7000001']).toBeNull();
+    expect(byKey['7000009']).toMatchObject({ tcsPersonId: 1, connectionStatus: 'CONNECTED' });
+  });
+
+  it('a person whose old GMC number GMC still knows keeps that doctor as NOT_IN_TIS', () => {
+    feed(engine, [
+      ...aDoctorInTis(1, '7000001'),
+      gmcState('7000001', YORKSHIRE, '2026-11-25T02:00:00Z'),
+    ]);
+    const records = feed(engine, [tis.gmcNumber(1, 'N/A')]);
+    expect(records).toHaveLength(1);
+    expect(records[0].value).toMatchObject({
+      connectionReason: 'NOT_IN_TIS',
+      discrepancy: 'READY_FOR_DISCONNECTION',
+    });
+  });
+
+  it('a dummy person is not a doctor', () => {
+    const records = feed(engine, [...aDoctorInTis(), tis.person(1, 'DUMMY record')]);
+    expect(records).toEqual([]);
+  });
+
+  it('an exception log newer than the GMC state is an exception; a later GMC change clears it', () => {
+    feed(engine, [...aDoctorInTis(), gmcState('7000001', null, '2026-11-24T02:00:00Z')]);
+    const [failed] = feed(engine, [exceptionLog('e1', '7000001', '2026-11-24T09:00:00Z')]);
+    expect(failed.value?.exceptionReasons).toEqual(['GMC_UPDATE_FAILED']);
+    const [cleared] = feed(engine, [gmcState('7000001', YORKSHIRE, '2026-11-25T02:00:00Z')]);
+    expect(cleared.value?.exceptionReasons).toEqual([]);
+    expect(cleared.value?.designatedBody).toBe(YORKSHIRE);
+  });
+
+  it('the newest GMC state wins: a replayed older sync state changes nothing', () => {
+    feed(engine, [...aDoctorInTis(), gmcState('7000001', YORKSHIRE, '2026-11-25T02:00:00Z')]);
+    expect(feed(engine, [gmcState('7000001', null, '2026-11-20T02:00:00Z')])).toEqual([]);
+  });
+
+  it('a doctor whose date has come is due, and flips when re-derived on that day', () => {
+    feed(engine, [...aDoctorInTis(), gmcState('7000001', YORKSHIRE, '2026-11-25T02:00:00Z')]);
+    expect(engine.dueForReevaluation('2027-08-06')).toEqual([]);
+    expect(engine.dueForReevaluation('2027-08-07')).toEqual(['7000001']);
+    const [flipped] = engine.reconcile(
+      ['7000001'],
+      '2027-08-07',
+      new Date('2027-08-07T00:00:30+01:00'),
+    );
+    expect(flipped.value).toMatchObject({
+      connectionStatus: 'DISCONNECTED',
+      connectionReason: 'PROGRAMME_ENDED',
+    });
+  });
+
+  it('versions only go up, even when the clock goes back', () => {
+    const [first] = feed(engine, aDoctorInTis());
+    const [second] = feed(
+      engine,
+      [tis.contact(1, 'Augusta', 'King')],
+      TODAY,
+      new Date('2020-01-01T00:00:00Z'),
+    );
+    expect(second.version).toBeGreaterThan(first.version);
+  });
+
+  it('a restored record with the same content is not written again', () => {
+    const [record] = feed(engine, aDoctorInTis());
+    const restarted = new ConnectionsEngine(buildDesignatedBodyMap(designatedBodyTable));
+    restarted.remember(record.key, record.version, record.value);
+    expect(feed(restarted, aDoctorInTis())).toEqual([]);
+  });
+
+  it('an update without the full document is merged into the doctorsForDB row held', () => {
+    const document: Change = {
+      source: 'doctorsForDB',
+      key: '7000001',
+      op: 'upsert',
+      row: {
+        gmcReferenceNumber: '7000001',
+        doctorFirstName: 'Ada',
+        doctorLastName: 'Lovelace',
+        submissionDate: null,
+        designatedBodyCode: YORKSHIRE,
+        existsInGmc: true,
+        gmcLastUpdatedDateTime: new Date('2026-11-25T02:00:00Z'),
+        underNotice: 'NO',
+        admin: null,
+        doctorStatus: 'NOT_STARTED',
+      },
+    };
+    feed(engine, [...aDoctorInTis(), document]);
+    const [record] = feed(engine, [
+      {
+        source: 'doctorsForDB',
+        key: '7000001',
+        op: 'patch',
+        set: { admin: 'reval.admin@nhs.net' },
+        unset: [],
+      },
+    ]);
+    expect(record.value?.admin).toBe('reval.admin@nhs.net');
+  });
+});

@@ -1,0 +1,220 @@
+// The connections processor at run time. Topology, in one screen:
+//
+//   tcs.tcs.* + tis.revalidation.* + gmc.doctors ──decode──► ConnectionsEngine (join state)
+//        (every instance reads every input: the join state is global, rebuilt on start)
+//   reval.connections ──(consumer group: the partitions this instance owns)──► last records
+//   engine.reconcile(affected doctors in owned partitions, today) ──► reval.connections
+//   anything undecodable ──► reval.dlq
+//
+// Work is shared by output partition: the consumer group on reval.connections decides which
+// doctors each instance writes, and after every rebalance the new owner re-reads its
+// partitions and re-derives their doctors. No input offset is ever committed: the state is a
+// cache of the (compacted) input topics, so a crash loses nothing.
+import { randomUUID } from 'node:crypto';
+import {
+  kafkaConfig,
+  registryConfig,
+  timeZone,
+  topics as topicNames,
+  type Env,
+} from '../platform/config';
+import { DeadLetterQueue } from '../platform/dead-letters';
+import { loadDesignatedBodies } from '../platform/designated-bodies';
+import { KafkaClient, partitionForKey, type KafkaRecord } from '../platform/kafka';
+import { createLogger } from '../platform/logger';
+import { metrics } from '../platform/metrics';
+import { SchemaRegistryCodecs } from '../platform/registry';
+import { todayIn } from '../rules/dates';
+import { VERSION_HEADER, type ConnectionRecord } from './connection-record';
+import { ConnectionsEngine, type OutputRecord } from './engine';
+import { decodeGmcDoctor } from './gmc-doctors-source';
+import { INPUT_SOURCES, type InputSource } from './inputs';
+import { decodeChange } from './sources';
+import { PartitionRestore } from './partition-restore';
+import { SerialQueue } from './serial-queue';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface ConnectionsOptions {
+  env?: Env;
+  clock?: Clock;
+  /** How often the date is checked for the midnight re-evaluation. */
+  reevaluationCheckMs?: number;
+  groupId?: string;
+  partitions?: number;
+}
+
+export interface RunningConnections {
+  isReady(): boolean;
+  /** Re-derives every doctor whose next re-evaluation date has come (what midnight does). */
+  reevaluateDue(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const PROCESSOR = 'connections';
+
+export async function startConnections(
+  options: ConnectionsOptions = {},
+): Promise<RunningConnections> {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? { now: () => new Date() };
+  const logger = createLogger(PROCESSOR);
+  const topics = topicNames(env);
+  const zone = timeZone(env);
+  const engine = new ConnectionsEngine(loadDesignatedBodies(env));
+  const kafka = new KafkaClient(kafkaConfig(env), logger);
+  const codecs = new SchemaRegistryCodecs(registryConfig(env), topics);
+  const groupId = options.groupId ?? env.CONNECTIONS_GROUP_ID ?? 'reval-connections';
+
+  const inputTopics = new Map<string, InputSource>(
+    INPUT_SOURCES.map((source) => [topics[source], source]),
+  );
+  await kafka.ensureTopics([
+    ...[...inputTopics.keys()].map((topic) => ({ topic, compacted: true })),
+    {
+      topic: topics.connections,
+      compacted: true,
+      partitions: options.partitions ?? Number(env.CONNECTIONS_PARTITIONS ?? 3),
+    },
+    { topic: topics.dlq, compacted: false },
+  ]);
+  await codecs.register('connection');
+  const partitions = await kafka.partitionCount(topics.connections);
+  const producer = await kafka.createProducer();
+  const deadLetters = new DeadLetterQueue(
+    producer,
+    codecs,
+    topics.dlq,
+    PROCESSOR,
+    logger,
+    (topic) => metrics.deadLetters.inc({ processor: PROCESSOR, topic }),
+  );
+  const serial = new SerialQueue();
+  const owned = new PartitionRestore(kafka, topics.connections, logger);
+  const isOwned = (key: string) => owned.isOwned(partitionForKey(key, partitions));
+
+  async function write(records: OutputRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const messages = [];
+    for (const record of records) {
+      messages.push({
+        key: record.key,
+        partition: partitionForKey(record.key, partitions),
+        value: record.value ? await codecs.encode('connection', record.value) : null,
+        headers: { [VERSION_HEADER]: String(record.version) },
+      });
+    }
+    await producer.send(topics.connections, messages);
+    metrics.recordsOut.inc(
+      { processor: PROCESSOR, destination: topics.connections },
+      records.length,
+    );
+  }
+
+  function today(): string {
+    return todayIn(clock.now(), zone);
+  }
+
+  async function reconcile(keys: Iterable<string>): Promise<void> {
+    const mine = [...keys].filter(isOwned);
+    await write(engine.reconcile(mine, today(), clock.now()));
+  }
+
+  // Inputs: every instance reads everything from the beginning, under a throwaway group.
+  const inputs = await kafka.readAndFollow(
+    {
+      groupId: `${groupId}-state-${randomUUID()}`,
+      topics: [...inputTopics.keys()],
+    },
+    (batch) =>
+      serial.run(async () => {
+        const affected = new Set<string>();
+        const failures: { record: KafkaRecord; reason: string }[] = [];
+        const source = inputTopics.get(batch.topic) as InputSource;
+        for (const record of batch.records) {
+          const decoded =
+            source === 'gmcDoctors'
+              ? await decodeGmcDoctor(record, codecs)
+              : await decodeChange(source, record, codecs);
+          const change = 'error' in decoded ? decoded : engine.resolvePatch(decoded);
+          if ('error' in change) failures.push({ record, reason: change.error });
+          else for (const key of engine.apply(change)) affected.add(key);
+        }
+        metrics.recordsIn.inc({ processor: PROCESSOR, topic: batch.topic }, batch.records.length);
+        await deadLetters.send(failures);
+        if (inputs.isCaughtUp()) await reconcile(affected);
+      }),
+    () =>
+      serial.run(async () => {
+        logger.info(
+          { doctors: engine.allKeys().size },
+          'inputs caught up: reconciling owned partitions',
+        );
+        await reconcile(owned.ownedKeysOf(engine.allKeys(), partitions));
+      }),
+  );
+
+  // Ownership: the group on reval.connections hands out partitions; each is re-read first.
+  const ownership = await owned.start(
+    { groupId },
+    (records) =>
+      serial.run(async () => {
+        for (const record of records) {
+          const key = record.key?.toString('utf8');
+          if (!key) continue;
+          const version = Number(record.headers[VERSION_HEADER]?.toString() ?? 0);
+          const value = record.value
+            ? ((await codecs.decode(record.value)) as ConnectionRecord)
+            : null;
+          engine.remember(key, value?.version ?? version, value);
+        }
+      }),
+    (partition) =>
+      serial.run(async () => {
+        // Until the inputs are caught up, the partition is reconciled when they are.
+        if (!inputs.isCaughtUp()) return;
+        const keys = [...engine.allKeys()].filter(
+          (key) => partitionForKey(key, partitions) === partition,
+        );
+        await write(engine.reconcile(keys, today(), clock.now()));
+        logger.info({ partition, doctors: keys.length }, 'partition restored and reconciled');
+      }),
+  );
+
+  // Midnight: the date is checked, not scheduled, so a sleeping laptop or DST shift is harmless.
+  let lastToday = today();
+  const checkDate = () => {
+    const current = today();
+    if (current === lastToday) return;
+    lastToday = current;
+    void reevaluateDue().catch((error: unknown) =>
+      logger.error({ err: error }, 're-evaluation failed'),
+    );
+  };
+  const timer = setInterval(checkDate, options.reevaluationCheckMs ?? 30_000);
+  timer.unref();
+
+  function reevaluateDue(): Promise<void> {
+    return serial.run(async () => {
+      const due = engine.dueForReevaluation(today());
+      logger.info({ due: due.length }, 're-evaluating doctors whose date has come');
+      await reconcile(due);
+    });
+  }
+
+  logger.info({ partitions, inputs: [...inputTopics.keys()] }, 'connections processor started');
+  return {
+    isReady: () => inputs.isCaughtUp() && owned.isSettled(),
+    reevaluateDue,
+    stop: async () => {
+      clearInterval(timer);
+      await inputs.stop();
+      await ownership.stop();
+      await serial.idle();
+      await producer.disconnect();
+      await kafka.disconnect();
+    },
+  };
+}

@@ -1,0 +1,128 @@
+// The typed row of each source, validated field by field. Column names are TCS's and the
+// revalidation service's own; MongoDB's `_id` is renamed to the row's identity field.
+import { z } from 'zod';
+import { PROGRAMME_MEMBERSHIP_TYPES, UNDER_NOTICE_VALUES } from '../../rules/types';
+import {
+  KEY_FIELDS,
+  type DecodeError,
+  type MongoSourceName,
+  type RowsBySource,
+  type SourceName,
+} from './changes';
+import {
+  calendarDate,
+  describeIssues,
+  id,
+  instant,
+  nullableBoolean,
+  nullableEnum,
+  nullableId,
+  nullableInstant,
+  nullableText,
+  text,
+} from './fields';
+
+// Debezium writes a MySQL DATETIME's wall-clock digits as if they were UTC.
+const mysqlDate = calendarDate('UTC', 'days');
+// doctorsForDB dates are instants written at the start of a calendar day by a service in
+// England (midnight UTC or midnight London time): the London date is right for both.
+const mongoDate = calendarDate('Europe/London', 'millis');
+
+const ROW_SCHEMAS = {
+  contactDetails: z.object({ id, forenames: nullableText, surname: nullableText }),
+  gmcDetails: z.object({ id, gmcNumber: nullableText, gmcStatus: nullableText }),
+  person: z.object({ id, role: nullableText }),
+  programmeMembership: z.object({
+    uuid: text,
+    personId: id,
+    programmeId: nullableId,
+    programmeMembershipType: nullableEnum(PROGRAMME_MEMBERSHIP_TYPES),
+    programmeStartDate: mysqlDate,
+    programmeEndDate: mysqlDate,
+  }),
+  curriculumMembership: z.object({
+    id,
+    programmeMembershipUuid: nullableText,
+    curriculumId: nullableId,
+    curriculumStartDate: mysqlDate,
+    curriculumEndDate: mysqlDate,
+  }),
+  programme: z.object({
+    id,
+    programmeName: nullableText,
+    programmeNumber: nullableText,
+    owner: nullableText,
+  }),
+  placement: z.object({
+    id,
+    traineeId: nullableId,
+    gradeId: nullableId,
+    dateFrom: mysqlDate,
+    dateTo: mysqlDate,
+  }),
+  doctorsForDB: z.object({
+    gmcReferenceNumber: text,
+    doctorFirstName: nullableText,
+    doctorLastName: nullableText,
+    submissionDate: mongoDate,
+    designatedBodyCode: nullableText,
+    existsInGmc: nullableBoolean,
+    gmcLastUpdatedDateTime: nullableInstant,
+    // The GMC spellings too, in case a document was written from the raw GMC answer.
+    underNotice: nullableEnum(UNDER_NOTICE_VALUES, { Yes: 'YES', No: 'NO', 'On Hold': 'ON_HOLD' }),
+    admin: nullableText,
+    doctorStatus: nullableText,
+  }),
+  exceptionLogs: z.object({
+    id: text,
+    gmcId: text,
+    errorMessage: nullableText,
+    timestamp: instant,
+    admin: nullableText,
+  }),
+} satisfies { [S in SourceName]: z.ZodType<RowsBySource[S]> };
+
+/** Where a MongoDB document keeps the field a row calls by another name. */
+const DOCUMENT_FIELD_RENAMES: Record<MongoSourceName, Record<string, string>> = {
+  doctorsForDB: { _id: 'gmcReferenceNumber' },
+  exceptionLogs: { _id: 'id' },
+};
+
+export function rowFieldName(source: SourceName, documentField: string): string {
+  return source === 'doctorsForDB' || source === 'exceptionLogs'
+    ? (DOCUMENT_FIELD_RENAMES[source][documentField] ?? documentField)
+    : documentField;
+}
+
+export function rowFields(source: SourceName): string[] {
+  return Object.keys(ROW_SCHEMAS[source].shape);
+}
+
+export type RowResult<S extends SourceName> = { row: RowsBySource[S] } | DecodeError;
+
+/** Validates a whole row; `raw` uses row field names. */
+export function parseRow<S extends SourceName>(source: S, raw: object): RowResult<S> {
+  // Every field present, absent ones as undefined: zod would otherwise reject a missing key
+  // before our validators could read it as null or name it as missing.
+  const complete = { ...Object.fromEntries(rowFields(source).map((f) => [f, undefined])), ...raw };
+  const schema = ROW_SCHEMAS[source] as unknown as z.ZodType<RowsBySource[S]>;
+  const result = schema.safeParse(complete);
+  if (!result.success) return { error: `${source} row: ${describeIssues(result.error)}` };
+  return { row: result.data };
+}
+
+/** Validates only the fields present in `raw` (a patch's set fields). */
+export function parsePartialRow<S extends SourceName>(
+  source: S,
+  raw: object,
+): { fields: Partial<RowsBySource[S]> } | DecodeError {
+  const schema = ROW_SCHEMAS[source].partial() as unknown as z.ZodType<Partial<RowsBySource[S]>>;
+  const result = schema.safeParse(raw);
+  if (!result.success) return { error: `${source} update: ${describeIssues(result.error)}` };
+  return { fields: result.data };
+}
+
+/** The row's identity as the change key: '12', 'a1b2-…', '1234567'. */
+export function keyOf<S extends SourceName>(source: S, row: RowsBySource[S]): string {
+  return String(row[KEY_FIELDS[source] as unknown as keyof RowsBySource[S]]);
+}

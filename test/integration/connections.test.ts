@@ -1,0 +1,324 @@
+// The connections processor on real Kafka and the real schema registry: Debezium events and
+// GMC states in, reval.connections out, checked against the rules applied to an independent
+// reading of the same population.
+import { startConnections, type RunningConnections } from '../../processors/connections/processor';
+import { DLQ_HEADERS } from '../../processors/platform/dead-letters';
+import { deriveConnection } from '../../processors/rules/derive';
+import { loadDesignatedBodies } from '../../processors/platform/designated-bodies';
+import { generatePopulation } from '../support/population';
+import {
+  gmcDoctorRecord,
+  gmcStates,
+  populationInputs,
+  tisSnapshotEvents,
+} from '../support/population-events';
+import {
+  createStreamHarness,
+  eventually,
+  privateTopicsEnv,
+  type StreamHarness,
+} from '../support/stream-harness';
+
+const TODAY = '2026-11-25';
+const clockAt = (iso: string) => {
+  let now = new Date(iso);
+  return { now: () => now, set: (next: string) => (now = new Date(next)) };
+};
+
+async function seed(harness: StreamHarness, doctorsPerBody: number) {
+  const population = generatePopulation({ doctorsPerBody, today: TODAY });
+  const states = gmcStates(population, new Date('2026-11-25T02:00:00Z'));
+  await harness.produce(await tisSnapshotEvents(population, harness.events));
+  const gmcMessages = [];
+  for (const state of states) {
+    gmcMessages.push({
+      topic: harness.topics.gmcDoctors,
+      key: state.gmcReferenceNumber,
+      value: await harness.codecs.encode('gmcDoctor', gmcDoctorRecord(state)),
+    });
+  }
+  await harness.produce(gmcMessages);
+  return { population, states };
+}
+
+function expectedRecords(
+  population: ReturnType<typeof generatePopulation>,
+  states: ReturnType<typeof gmcStates>,
+  today = TODAY,
+) {
+  const designatedBodies = loadDesignatedBodies({});
+  return new Map(
+    [...populationInputs(population, states)].map(([gmc, inputs]) => [
+      gmc,
+      deriveConnection(inputs, today, designatedBodies),
+    ]),
+  );
+}
+
+function expectMatches(
+  latest: Awaited<ReturnType<StreamHarness['latestConnections']>>,
+  expected: ReturnType<typeof expectedRecords>,
+) {
+  const live = [...latest].filter(([, record]) => record.value !== null);
+  expect(live.map(([key]) => key).sort()).toEqual([...expected.keys()].sort());
+  for (const [key, derived] of expected) {
+    const value = latest.get(key)?.value;
+    expect({
+      key,
+      connectionStatus: value?.connectionStatus,
+      connectionReason: value?.connectionReason,
+    }).toEqual({
+      key,
+      connectionStatus: derived.connectionStatus,
+      connectionReason: derived.connectionReason,
+    });
+    expect(value).toMatchObject({
+      tcsDesignatedBody: derived.tcsDesignatedBody,
+      designatedBody: derived.designatedBody,
+      exceptionReasons: derived.exceptionReasons,
+      discrepancy: derived.discrepancy,
+      nextReevaluationDate: derived.nextReevaluationDate,
+      selectedProgrammeMembershipUuid: derived.selectedProgrammeMembershipUuid,
+      placementGrades: derived.placementGrades.map(String),
+    });
+  }
+}
+
+describe('connections processor (real Kafka and registry)', () => {
+  let harness: StreamHarness;
+  const running: RunningConnections[] = [];
+
+  beforeEach(async () => {
+    harness = await createStreamHarness(privateTopicsEnv());
+  });
+
+  afterEach(async () => {
+    for (const processor of running.splice(0)) await processor.stop();
+    await harness.close();
+  });
+
+  async function start(clock = clockAt(`${TODAY}T10:00:00Z`)) {
+    const processor = await startConnections({
+      env: harness.env,
+      clock,
+      groupId: `${harness.topics.connections}-group`,
+    });
+    running.push(processor);
+    await eventually(async () => expect(processor.isReady()).toBe(true), 60_000);
+    return processor;
+  }
+
+  it('derives every doctor of a snapshot exactly as the rules read the same data', async () => {
+    const { population, states } = await seed(harness, 6);
+    await start();
+    const expected = expectedRecords(population, states);
+    await eventually(
+      async () => expectMatches(await harness.latestConnections(), expected),
+      60_000,
+    );
+    // The mix is realistic: not everything agrees.
+    const discrepancies = [...expected.values()].filter((record) => record.discrepancy !== null);
+    expect(discrepancies.length).toBeGreaterThan(0);
+  });
+
+  it('an edited end date, a deletion and a GMC change flow through; unchanged doctors stay quiet', async () => {
+    const { population } = await seed(harness, 2);
+    await start();
+    const person = population.persons.find(
+      (p) => p.memberships[0].curricula.length > 0 && p.memberships[0].endDate > TODAY,
+    );
+    if (!person) throw new Error('population has no current doctor');
+    await eventually(async () =>
+      expect(
+        (await harness.latestConnections()).get(person.gmcReferenceNumber)?.value?.connectionStatus,
+      ).toBe('CONNECTED'),
+    );
+    const before = await harness.latestConnections();
+    const membership = person.memberships[0];
+    await harness.produce(
+      await harness.events.mysqlRow('ProgrammeMembership', 'u', {
+        before: {
+          uuid: membership.uuid,
+          personId: person.personId,
+          programmeId: membership.programmeId,
+          programmeStartDate: membership.startDate,
+          programmeEndDate: membership.endDate,
+          programmeMembershipType: membership.type,
+        },
+        after: {
+          uuid: membership.uuid,
+          personId: person.personId,
+          programmeId: membership.programmeId,
+          programmeStartDate: membership.startDate,
+          programmeEndDate: '2026-11-24',
+          programmeMembershipType: membership.type,
+        },
+      }),
+    );
+    await eventually(async () =>
+      expect(
+        (await harness.latestConnections()).get(person.gmcReferenceNumber)?.value,
+      ).toMatchObject({
+        connectionStatus: 'DISCONNECTED',
+        connectionReason: 'PROGRAMME_ENDED',
+      }),
+    );
+    const after = await harness.latestConnections();
+    const changed = [...after]
+      .filter(([key, record]) => before.get(key)?.version !== record.version)
+      .map(([key]) => key);
+    expect(changed).toEqual([person.gmcReferenceNumber]);
+  });
+
+  it('at midnight a programme that ended yesterday shows as ended, with no new event', async () => {
+    const clock = clockAt('2026-11-25T23:59:00Z');
+    const harnessEvents = harness.events;
+    await harness.produce([
+      ...(await harnessEvents.mysqlRow('Programme', 'c', {
+        after: { id: 1, programmeName: 'GP', programmeNumber: 'P1', owner: 'North East' },
+      })),
+      ...(await harnessEvents.mysqlRow('Person', 'c', {
+        after: { id: 9, role: 'DR in Training' },
+      })),
+      ...(await harnessEvents.mysqlRow('GmcDetails', 'c', {
+        after: { id: 9, gmcNumber: '7654321', gmcStatus: 'Registered' },
+      })),
+      ...(await harnessEvents.mysqlRow('ProgrammeMembership', 'c', {
+        after: {
+          uuid: 'pm-9',
+          personId: 9,
+          programmeId: 1,
+          programmeMembershipType: 'SUBSTANTIVE',
+          programmeStartDate: '2024-08-07',
+          programmeEndDate: '2026-11-25',
+        },
+      })),
+      ...(await harnessEvents.mysqlRow('CurriculumMembership', 'c', {
+        after: {
+          id: 90,
+          programmeMembershipUuid: 'pm-9',
+          curriculumId: 1,
+          curriculumStartDate: '2024-08-07',
+          curriculumEndDate: '2026-11-25',
+        },
+      })),
+    ]);
+    const processor = await start(clock);
+    await eventually(async () =>
+      expect((await harness.latestConnections()).get('7654321')?.value).toMatchObject({
+        connectionStatus: 'CONNECTED',
+        nextReevaluationDate: '2026-11-26',
+      }),
+    );
+    clock.set('2026-11-26T00:00:05Z'); // 00:00:05 in London (GMT in November)
+    await processor.reevaluateDue();
+    await eventually(async () =>
+      expect((await harness.latestConnections()).get('7654321')?.value).toMatchObject({
+        connectionStatus: 'DISCONNECTED',
+        connectionReason: 'PROGRAMME_ENDED',
+        nextReevaluationDate: null,
+      }),
+    );
+  });
+
+  it('poison records in every input topic go to the DLQ with their reason, and the rest flows', async () => {
+    const { population, states } = await seed(harness, 1);
+    const inputTopics = [
+      harness.topics.contactDetails,
+      harness.topics.gmcDetails,
+      harness.topics.person,
+      harness.topics.programmeMembership,
+      harness.topics.curriculumMembership,
+      harness.topics.programme,
+      harness.topics.placement,
+      harness.topics.doctorsForDB,
+      harness.topics.exceptionLogs,
+      harness.topics.gmcDoctors,
+    ];
+    await harness.produce(
+      inputTopics.map((topic) => ({ topic, key: 'poison', value: Buffer.from('{not json') })),
+    );
+    await start();
+    await eventually(
+      async () =>
+        expectMatches(await harness.latestConnections(), expectedRecords(population, states)),
+      60_000,
+    );
+    const letters = await eventually(async () => {
+      const records = await harness.readAll(harness.topics.dlq);
+      expect(records).toHaveLength(inputTopics.length);
+      return records;
+    });
+    expect(letters.map((letter) => letter.headers[DLQ_HEADERS.topic].toString()).sort()).toEqual(
+      [...inputTopics].sort(),
+    );
+    for (const letter of letters) {
+      expect(letter.headers[DLQ_HEADERS.reason].toString()).not.toHaveLength(0);
+      const deadLetter = (await harness.codecs.decode(letter.value as Buffer)) as {
+        value: Buffer;
+        reason: string;
+      };
+      expect(deadLetter.value.toString()).toBe('{not json');
+    }
+  });
+
+  it('every input delivered twice gives the same records, and a restart writes nothing new', async () => {
+    const { population, states } = await seed(harness, 2);
+    await seed(harness, 2);
+    const first = await start();
+    const expected = expectedRecords(population, states);
+    await eventually(
+      async () => expectMatches(await harness.latestConnections(), expected),
+      60_000,
+    );
+    const settled = await harness.latestConnections();
+    await first.stop();
+    running.splice(running.indexOf(first), 1);
+    await start();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const afterRestart = await harness.latestConnections();
+    expect([...afterRestart].map(([key, r]) => [key, r.version])).toEqual(
+      [...settled].map(([key, r]) => [key, r.version]),
+    );
+  });
+
+  it('two instances share the partitions; after a rebalance mid-stream nothing is missing or stale', async () => {
+    const { population, states } = await seed(harness, 4);
+    await start();
+    const second = startConnections({
+      env: harness.env,
+      clock: clockAt(`${TODAY}T10:00:00Z`),
+      groupId: `${harness.topics.connections}-group`,
+    });
+    running.push(await second);
+    // More input while the group rebalances: new persons with numbers GMC does not list.
+    const extra = generatePopulation({ doctorsPerBody: 1, today: TODAY, seed: 99 }).persons.map(
+      (person, i) => ({
+        ...person,
+        personId: 900_000 + i,
+        gmcReferenceNumber: String(8_800_000 + i),
+        memberships: person.memberships.map((m, j) => ({
+          ...m,
+          uuid: `extra-${i}-${j}`,
+          curricula: m.curricula.map((c) => ({ ...c, id: 990_000 + i * 10 + j })),
+        })),
+        placements: person.placements.map((p) => ({ ...p, id: 995_000 + i })),
+      }),
+    );
+    const moreEvents = [];
+    for (const person of extra) {
+      moreEvents.push(
+        ...(await tisSnapshotEvents(
+          { ...population, programmes: [], persons: [person] },
+          harness.events,
+        )),
+      );
+    }
+    await harness.produce(moreEvents);
+    const all = { ...population, persons: [...population.persons, ...extra] };
+    await eventually(
+      async () => expectMatches(await harness.latestConnections(), expectedRecords(all, states)),
+      90_000,
+    );
+  });
+});

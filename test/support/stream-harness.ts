@@ -1,0 +1,135 @@
+// Shared plumbing for tests and benchmarks that drive the stream on real Kafka: topic names
+// private to one run, producing Debezium/GMC messages, and reading reval.connections back
+// the way Elasticsearch would keep it (the highest version per doctor).
+import { randomUUID } from 'node:crypto';
+import type { ConnectionRecord } from '../../processors/connections/connection-record';
+import { VERSION_HEADER } from '../../processors/connections/connection-record';
+import {
+  DEFAULT_TOPICS,
+  kafkaConfig,
+  registryConfig,
+  topicVariable,
+  topics,
+  type Env,
+  type TopicName,
+  type Topics,
+} from '../../processors/platform/config';
+import {
+  KafkaClient,
+  type KafkaRecord,
+  type OutgoingMessage,
+} from '../../processors/platform/kafka';
+import { SchemaRegistryCodecs } from '../../processors/platform/registry';
+import { DebeziumEvents, type DebeziumMessage } from './debezium';
+
+export interface StreamHarness {
+  env: Env;
+  topics: Topics;
+  kafka: KafkaClient;
+  codecs: SchemaRegistryCodecs;
+  events: DebeziumEvents;
+  produce(messages: DebeziumMessage[] | (OutgoingMessage & { topic: string })[]): Promise<void>;
+  latestConnections(): Promise<Map<string, { version: number; value: ConnectionRecord | null }>>;
+  readAll(topic: string): Promise<KafkaRecord[]>;
+  close(): Promise<void>;
+}
+
+/** An environment whose every topic name carries a fresh prefix, so runs never collide. */
+export function privateTopicsEnv(
+  prefix = `t${randomUUID().slice(0, 8)}`,
+  base: Env = process.env,
+): Env {
+  const env: Env = { ...base };
+  for (const name of Object.keys(DEFAULT_TOPICS) as TopicName[]) {
+    env[topicVariable(name)] = `${prefix}.${DEFAULT_TOPICS[name]}`;
+  }
+  return env;
+}
+
+export async function createStreamHarness(env: Env = privateTopicsEnv()): Promise<StreamHarness> {
+  const topicNames = topics(env);
+  const kafka = new KafkaClient(kafkaConfig(env));
+  const codecs = new SchemaRegistryCodecs(registryConfig(env), topicNames);
+  const events = new DebeziumEvents({
+    topics: {
+      ContactDetails: topicNames.contactDetails,
+      GmcDetails: topicNames.gmcDetails,
+      Person: topicNames.person,
+      ProgrammeMembership: topicNames.programmeMembership,
+      CurriculumMembership: topicNames.curriculumMembership,
+      Programme: topicNames.programme,
+      Placement: topicNames.placement,
+      doctorsForDB: topicNames.doctorsForDB,
+      exceptionLogs: topicNames.exceptionLogs,
+    },
+    registrar: codecs,
+  });
+  await kafka.ensureTopics(
+    (Object.keys(DEFAULT_TOPICS) as TopicName[]).map((name) => ({
+      topic: topicNames[name],
+      compacted: name !== 'dlq' && name !== 'gmcSyncRuns',
+      partitions: name === 'connections' ? 3 : 1,
+    })),
+  );
+  const producer = await kafka.createProducer();
+
+  const readAll = async (topic: string) => {
+    const records: KafkaRecord[] = [];
+    await kafka.readToEnd([topic], (batch) => {
+      records.push(...batch);
+    });
+    return records;
+  };
+
+  return {
+    env,
+    topics: topicNames,
+    kafka,
+    codecs,
+    events,
+    produce: async (messages) => {
+      const byTopic = new Map<string, OutgoingMessage[]>();
+      for (const { topic, ...message } of messages) {
+        if (!byTopic.has(topic)) byTopic.set(topic, []);
+        byTopic.get(topic)?.push(message as OutgoingMessage);
+      }
+      for (const [topic, batch] of byTopic) await producer.send(topic, batch);
+    },
+    readAll,
+    latestConnections: async () => {
+      const latest = new Map<string, { version: number; value: ConnectionRecord | null }>();
+      for (const record of await readAll(topicNames.connections)) {
+        const key = record.key?.toString() as string;
+        const version = Number(record.headers[VERSION_HEADER]?.toString());
+        const known = latest.get(key);
+        if (known && known.version >= version) continue;
+        const value = record.value
+          ? ((await codecs.decode(record.value)) as ConnectionRecord)
+          : null;
+        latest.set(key, { version, value });
+      }
+      return latest;
+    },
+    close: async () => {
+      await producer.disconnect();
+      await kafka.disconnect();
+    },
+  };
+}
+
+/** Polls until `check` passes or the time is up; the last failure is the test's failure. */
+export async function eventually<T>(
+  check: () => Promise<T>,
+  timeoutMs = 30_000,
+  intervalMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+}
