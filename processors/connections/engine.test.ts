@@ -320,4 +320,31 @@ describe('connections join', () => {
     ]);
     expect(record.value?.admin).toBe('reval.admin@nhs.net');
   });
+
+  it('a duplicate or reordered older change never moves a row backwards', () => {
+    const at = (change: Change, position: number) => ({ ...change, position }) as Change;
+    const current = tis.membership('pm-1', 1, 10, '2024-08-07', '2027-08-06');
+    const ended = tis.membership('pm-1', 1, 10, '2024-08-07', '2026-11-24');
+    const [first] = feed(engine, [
+      ...aDoctorInTis().filter((c) => c.source !== 'programmeMembership'),
+      at(ended, 20),
+    ]);
+    expect(first.value?.connectionReason).toBe('PROGRAMME_ENDED');
+    // The older version arrives late, and the newer one again: nothing changes.
+    expect(feed(engine, [at(current, 10), at(ended, 20)])).toEqual([]);
+  });
+
+  it('a deleted row is not revived by an older update arriving after its delete', () => {
+    const at = (change: Change, position: number) => ({ ...change, position }) as Change;
+    feed(
+      engine,
+      aDoctorInTis().map((c, i) => at(c as Change, i)),
+    );
+    const [deleted] = feed(engine, [at(tis.deleteMembership('pm-1'), 50)]);
+    expect(deleted.value?.connectionReason).toBe('NO_PROGRAMME_MEMBERSHIP');
+    const tombstone = tis.deleteMembership('pm-1');
+    expect(
+      feed(engine, [at(tis.membership('pm-1', 1, 10, '2024-08-07', '2027-08-06'), 40), tombstone]),
+    ).toEqual([]);
+  });
 });

@@ -32,6 +32,8 @@ export class ConnectionsEngine {
   readonly tis = new TisTables();
   readonly gmc = new GmcTables();
   private readonly emitted = new Map<string, Emitted>();
+  /** The newest source position applied to each CDC row. */
+  private readonly positions = new Map<string, number>();
 
   constructor(private readonly designatedBodies: DesignatedBodyMap) {}
 
@@ -57,6 +59,7 @@ export class ConnectionsEngine {
 
   /** Applies one input change; returns the GMC numbers whose record may have changed. */
   apply(change: Exclude<Change, Patch> | GmcChange): Iterable<string> {
+    if (change.source !== 'gmcDoctors' && !this.isNewest(change)) return [];
     if ((TIS_SOURCES as readonly string[]).includes(change.source))
       return this.tis.apply(change as TisChange);
     switch (change.source) {
@@ -69,6 +72,20 @@ export class ConnectionsEngine {
       default:
         return [];
     }
+  }
+
+  /**
+   * Duplicates and reordering must not move a row backwards: a change older than the last
+   * one applied to its row is ignored. A tombstone carries no position; after a positioned
+   * history it only repeats the delete event before it, so it is ignored too.
+   */
+  private isNewest(change: Exclude<Change, Patch>): boolean {
+    const row = `${change.source}\u0000${change.key}`;
+    const known = this.positions.get(row);
+    if (change.position === undefined) return !(change.op === 'delete' && known !== undefined);
+    if (known !== undefined && change.position < known) return false;
+    this.positions.set(row, change.position);
+    return true;
   }
 
   /** Learns what is already on reval.connections; the highest version per doctor wins. */

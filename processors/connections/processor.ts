@@ -20,18 +20,22 @@ import {
 } from '../platform/config';
 import { DeadLetterQueue } from '../platform/dead-letters';
 import { loadDesignatedBodies } from '../platform/designated-bodies';
-import { KafkaClient, partitionForKey, type KafkaRecord } from '../platform/kafka';
+import { KafkaClient, partitionForKey } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
 import { metrics } from '../platform/metrics';
 import { SchemaRegistryCodecs } from '../platform/registry';
 import { todayIn } from '../rules/dates';
-import { VERSION_HEADER, type ConnectionRecord } from './connection-record';
 import { ConnectionsEngine, type OutputRecord } from './engine';
-import { decodeGmcDoctor } from './gmc-doctors-source';
-import { INPUT_SOURCES, type InputSource } from './inputs';
-import { decodeChange } from './sources';
+import type { InputSource } from './inputs';
 import { PartitionRestore } from './partition-restore';
 import { SerialQueue } from './serial-queue';
+import {
+  applyInputRecords,
+  ensureConnectionsTopics,
+  inputTopicsOf,
+  rememberConnections,
+  writeConnections,
+} from './wiring';
 
 export interface Clock {
   now(): Date;
@@ -68,18 +72,12 @@ export async function startConnections(
   const codecs = new SchemaRegistryCodecs(registryConfig(env), topics);
   const groupId = options.groupId ?? env.CONNECTIONS_GROUP_ID ?? 'reval-connections';
 
-  const inputTopics = new Map<string, InputSource>(
-    INPUT_SOURCES.map((source) => [topics[source], source]),
+  const inputTopics = inputTopicsOf(topics);
+  await ensureConnectionsTopics(
+    kafka,
+    topics,
+    options.partitions ?? Number(env.CONNECTIONS_PARTITIONS ?? 3),
   );
-  await kafka.ensureTopics([
-    ...[...inputTopics.keys()].map((topic) => ({ topic, compacted: true })),
-    {
-      topic: topics.connections,
-      compacted: true,
-      partitions: options.partitions ?? Number(env.CONNECTIONS_PARTITIONS ?? 3),
-    },
-    { topic: topics.dlq, compacted: false },
-  ]);
   await codecs.register('connection');
   const partitions = await kafka.partitionCount(topics.connections);
   const producer = await kafka.createProducer();
@@ -96,17 +94,7 @@ export async function startConnections(
   const isOwned = (key: string) => owned.isOwned(partitionForKey(key, partitions));
 
   async function write(records: OutputRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const messages = [];
-    for (const record of records) {
-      messages.push({
-        key: record.key,
-        partition: partitionForKey(record.key, partitions),
-        value: record.value ? await codecs.encode('connection', record.value) : null,
-        headers: { [VERSION_HEADER]: String(record.version) },
-      });
-    }
-    await producer.send(topics.connections, messages);
+    await writeConnections(producer, codecs, topics.connections, partitions, records);
     metrics.recordsOut.inc(
       { processor: PROCESSOR, destination: topics.connections },
       records.length,
@@ -130,18 +118,13 @@ export async function startConnections(
     },
     (batch) =>
       serial.run(async () => {
-        const affected = new Set<string>();
-        const failures: { record: KafkaRecord; reason: string }[] = [];
         const source = inputTopics.get(batch.topic) as InputSource;
-        for (const record of batch.records) {
-          const decoded =
-            source === 'gmcDoctors'
-              ? await decodeGmcDoctor(record, codecs)
-              : await decodeChange(source, record, codecs);
-          const change = 'error' in decoded ? decoded : engine.resolvePatch(decoded);
-          if ('error' in change) failures.push({ record, reason: change.error });
-          else for (const key of engine.apply(change)) affected.add(key);
-        }
+        const { affected, failures } = await applyInputRecords(
+          engine,
+          codecs,
+          source,
+          batch.records,
+        );
         metrics.recordsIn.inc({ processor: PROCESSOR, topic: batch.topic }, batch.records.length);
         await deadLetters.send(failures);
         if (inputs.isCaughtUp()) await reconcile(affected);
@@ -161,15 +144,10 @@ export async function startConnections(
     { groupId },
     (records) =>
       serial.run(async () => {
-        for (const record of records) {
-          const key = record.key?.toString('utf8');
-          if (!key) continue;
-          const version = Number(record.headers[VERSION_HEADER]?.toString() ?? 0);
-          const value = record.value
-            ? ((await codecs.decode(record.value)) as ConnectionRecord)
-            : null;
-          engine.remember(key, value?.version ?? version, value);
-        }
+        await rememberConnections(engine, codecs, records, (record, error) =>
+          // Only this processor writes the topic; an undecodable record is a bug, not input.
+          logger.error({ err: error, offset: record.offset }, 'cannot decode own output record'),
+        );
       }),
     (partition) =>
       serial.run(async () => {

@@ -227,6 +227,8 @@ export interface GmcConfig {
   timeoutMs: number;
   retries: number;
   concurrency: number;
+  /** Fixed per environment: runs sharing it fence each other (one sync at a time). */
+  syncTransactionalId: string;
 }
 
 const designatedBodyList = z
@@ -261,6 +263,8 @@ export function gmcConfig(env: Env = process.env): GmcConfig {
     timeoutMs: read(env, 'GMC_TIMEOUT_MS', positiveInt.optional()) ?? 120_000,
     retries: read(env, 'GMC_RETRIES', positiveInt.optional()) ?? 4,
     concurrency: read(env, 'GMC_CONCURRENCY', positiveInt.optional()) ?? 4,
+    syncTransactionalId:
+      read(env, 'GMC_SYNC_TRANSACTIONAL_ID', z.string().optional()) ?? 'reval-gmc-sync',
   };
 }
 

@@ -205,8 +205,9 @@ export class KafkaClient {
     await producer.connect();
     return {
       send: async (topic, messages) => {
-        if (messages.length === 0) return;
-        await producer.send({ topic, acks: -1, messages: messages.map(toKafkaMessage) });
+        for (const chunk of chunksUnderBatchLimit(messages)) {
+          await producer.send({ topic, acks: -1, messages: chunk.map(toKafkaMessage) });
+        }
       },
       disconnect: () => producer.disconnect(),
     };
@@ -231,8 +232,9 @@ export class KafkaClient {
         try {
           const result = await work({
             send: async (topic, messages) => {
-              if (messages.length === 0) return;
-              await transaction.send({ topic, acks: -1, messages: messages.map(toKafkaMessage) });
+              for (const chunk of chunksUnderBatchLimit(messages)) {
+                await transaction.send({ topic, acks: -1, messages: chunk.map(toKafkaMessage) });
+              }
             },
           });
           await transaction.commit();
@@ -460,6 +462,25 @@ export function partitionForKey(key: string, partitions: number): number {
 
 function nextOffset(offset: string): string {
   return (BigInt(offset) + 1n).toString();
+}
+
+// Kafka refuses a record batch above message.max.bytes (1 MiB by default); stay well below.
+const MAX_BATCH_BYTES = 512 * 1024;
+
+function* chunksUnderBatchLimit(messages: OutgoingMessage[]): Generator<OutgoingMessage[]> {
+  let chunk: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = (message.key?.length ?? 0) + (message.value?.length ?? 0) + 64;
+    if (chunk.length > 0 && bytes + size > MAX_BATCH_BYTES) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(message);
+    bytes += size;
+  }
+  if (chunk.length > 0) yield chunk;
 }
 
 function toKafkaMessage(message: OutgoingMessage) {

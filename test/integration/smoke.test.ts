@@ -41,7 +41,9 @@ describe('smoke: the real services', () => {
         runId,
       };
       const producer = await kafka.createProducer();
-      await producer.send(topic, [{ key: '7000001', value: await codecs.encode('gmcDoctor', doctor) }]);
+      await producer.send(topic, [
+        { key: '7000001', value: await codecs.encode('gmcDoctor', doctor) },
+      ]);
       await producer.disconnect();
 
       const received: KafkaRecord[] = [];
@@ -60,10 +62,20 @@ describe('smoke: the real services', () => {
   it('upserts a document and reads it back through the mongodb driver', async () => {
     const mongo = await connectMongo({ ...mongoConfig(), database: `smoke_${runId}` });
     try {
-      const collection = mongo.db.collection<{ _id: string; doctorStatus: string; n: number }>('doctorsForDB');
-      await collection.updateOne({ _id: '7000001' }, { $set: { doctorStatus: 'NOT_STARTED', n: 1 } }, { upsert: true });
+      const collection = mongo.db.collection<{ _id: string; doctorStatus: string; n: number }>(
+        'doctorsForDB',
+      );
+      await collection.updateOne(
+        { _id: '7000001' },
+        { $set: { doctorStatus: 'NOT_STARTED', n: 1 } },
+        { upsert: true },
+      );
       await collection.updateOne({ _id: '7000001' }, { $inc: { n: 1 } }, { upsert: true });
-      expect(await collection.findOne({ _id: '7000001' })).toEqual({ _id: '7000001', doctorStatus: 'NOT_STARTED', n: 2 });
+      expect(await collection.findOne({ _id: '7000001' })).toEqual({
+        _id: '7000001',
+        doctorStatus: 'NOT_STARTED',
+        n: 2,
+      });
     } finally {
       await mongo.db.dropDatabase();
       await mongo.close();
@@ -74,8 +86,16 @@ describe('smoke: the real services', () => {
     const client = createElasticsearchClient(elasticsearchConfig());
     const index = `smoke-${runId}`;
     try {
-      await client.index({ index, id: '7000001', document: { gmcReferenceNumber: '7000001' }, refresh: 'wait_for' });
-      const found = await client.search({ index, query: { term: { 'gmcReferenceNumber.keyword': '7000001' } } });
+      await client.index({
+        index,
+        id: '7000001',
+        document: { gmcReferenceNumber: '7000001' },
+        refresh: 'wait_for',
+      });
+      const found = await client.search({
+        index,
+        query: { term: { 'gmcReferenceNumber.keyword': '7000001' } },
+      });
       expect(found.hits.hits.map((hit) => hit._id)).toEqual(['7000001']);
     } finally {
       await client.indices.delete({ index, ignore_unavailable: true });

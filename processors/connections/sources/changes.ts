@@ -123,12 +123,20 @@ export const KEY_FIELDS = {
   exceptionLogs: 'id',
 } as const satisfies { [S in SourceName]: keyof RowsBySource[S] };
 
+/**
+ * Where the change sits in its source's history (see position.ts); absent when the record
+ * does not say (tombstones, flattened records).
+ */
+interface Positioned {
+  position?: number;
+}
+
 export type Upsert<S extends SourceName = SourceName> = {
-  [K in S]: { source: K; key: string; op: 'upsert'; row: RowsBySource[K] };
+  [K in S]: { source: K; key: string; op: 'upsert'; row: RowsBySource[K] } & Positioned;
 }[S];
 
 export type Delete<S extends SourceName = SourceName> = {
-  [K in S]: { source: K; key: string; op: 'delete' };
+  [K in S]: { source: K; key: string; op: 'delete' } & Positioned;
 }[S];
 
 /**
@@ -143,7 +151,7 @@ export type Patch<S extends MongoSourceName = MongoSourceName> = {
     op: 'patch';
     set: Partial<RowsBySource[K]>;
     unset: (keyof RowsBySource[K])[];
-  };
+  } & Positioned;
 }[S];
 
 export type Change = Upsert | Delete | Patch;

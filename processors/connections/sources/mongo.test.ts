@@ -3,6 +3,7 @@ import { Long, ObjectId } from 'bson';
 import { DebeziumEvents, type Format, type MongoUpdate } from '../../../test/support/debezium';
 import type { Change, DecodeError, DoctorsForDbRow } from './changes';
 import { normaliseEnvelope } from './normalise';
+import { withoutPosition } from './test-lens';
 import { applyPatch } from './patch';
 
 const events = new DebeziumEvents({ clock: () => new Date('2026-03-02T09:30:00Z') });
@@ -58,10 +59,12 @@ async function normalise(
 ): Promise<(Change | DecodeError)[]> {
   const messages = await events.mongoDocument(source, op, document, format, update);
   return messages.map((m) =>
-    normaliseEnvelope(
-      source,
-      m.key && JSON.parse(m.key.toString()),
-      m.value && JSON.parse(m.value.toString()),
+    withoutPosition(
+      normaliseEnvelope(
+        source,
+        m.key && JSON.parse(m.key.toString()),
+        m.value && JSON.parse(m.value.toString()),
+      ),
     ),
   );
 }

@@ -8,7 +8,8 @@ import {
   type MySqlSourceName,
   type SourceName,
 } from './changes';
-import { unwrap } from './envelope';
+import { isEnvelope, isObject, unwrap } from './envelope';
+import { sourcePosition } from './position';
 import { normaliseMongo } from './mongo';
 import { normaliseMySql } from './mysql';
 
@@ -24,9 +25,12 @@ export function normaliseEnvelope(
 ): Change | DecodeError {
   try {
     const [k, v] = [unwrap(key), unwrap(value)];
-    return isMongoSource(source)
+    const change = isMongoSource(source)
       ? normaliseMongo(source, k, v)
       : normaliseMySql(source as MySqlSourceName, k, v);
+    const position =
+      isObject(v.payload) && isEnvelope(v.payload) ? sourcePosition(v.payload) : undefined;
+    return 'error' in change || position === undefined ? change : { ...change, position };
   } catch (error) {
     return { error: `${source}: cannot read the event: ${(error as Error).message}` };
   }

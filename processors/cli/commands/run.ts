@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { metricsPort } from '../../platform/config';
+import { createLogger } from '../../platform/logger';
+import { startMetricsServer } from '../../platform/metrics';
+import { UserError } from '../errors';
+import { PROCESSORS, type RunningProcessor } from '../run-registry';
+
+/** Resolves on the first SIGTERM or SIGINT; a second one exits at once. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.removeListener('SIGTERM', onSignal);
+      process.removeListener('SIGINT', onSignal);
+      process.once('SIGTERM', () => process.exit(143));
+      process.once('SIGINT', () => process.exit(130));
+      resolve(signal);
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  });
+}
+
+export function register(program: Command): void {
+  const names = Object.keys(PROCESSORS);
+  program
+    .command('run')
+    .argument('<processor>', `which processor: ${names.join(', ')}`)
+    .description(
+      'Run one long-lived processor until SIGTERM or SIGINT, then stop gracefully: finish the\n' +
+        'batch in hand, commit its offsets, close connections, exit 0. Serves /metrics,\n' +
+        '/healthz and /readyz on METRICS_PORT (default 9464).\n\n' +
+        names.map((name) => `  ${name.padEnd(14)} ${PROCESSORS[name].description}`).join('\n'),
+    )
+    .action(async (name: string) => {
+      const entry = PROCESSORS[name];
+      if (!entry) {
+        throw new UserError(
+          `unknown processor "${name}"; expected one of: ${names.join(', ')}`,
+          64,
+        );
+      }
+      const logger = createLogger('run');
+      const signal = untilSignal();
+      const running: RunningProcessor = await entry.start();
+      const metrics = await startMetricsServer(
+        metricsPort(),
+        () => running.isReady?.() ?? true,
+      ).catch((error: unknown) => {
+        logger.warn(
+          { error: error instanceof Error ? error.message : String(error) },
+          'metrics server not started',
+        );
+        return undefined;
+      });
+      logger.info({ processor: name }, 'processor running; SIGTERM or SIGINT stops it');
+      const received = await signal;
+      logger.info({ processor: name, signal: received }, 'stopping');
+      await running.stop();
+      await new Promise<void>((resolve) => (metrics ? metrics.close(() => resolve()) : resolve()));
+      logger.info({ processor: name }, 'stopped');
+      process.exit(0);
+    });
+}

@@ -1,0 +1,39 @@
+import { DebeziumEvents } from '../../../test/support/debezium';
+import { normaliseEnvelope } from './normalise';
+import { sourcePosition } from './position';
+
+describe('source positions', () => {
+  it('orders MySQL changes by binlog file, then position', () => {
+    const at = (file: string, pos: number) =>
+      sourcePosition({ op: 'u', source: { file, pos, row: 0 } });
+    expect(at('mysql-bin.000003', 900)).toBeLessThan(at('mysql-bin.000003', 901) as number);
+    expect(at('mysql-bin.000003', 4_000_000_000)).toBeLessThan(at('mysql-bin.000004', 4) as number);
+  });
+
+  it('orders MongoDB changes by cluster time seconds, then increment', () => {
+    const at = (ts_ms: number, ord: number) => sourcePosition({ op: 'u', source: { ts_ms, ord } });
+    expect(at(1_772_443_800_000, 7)).toBeLessThan(at(1_772_443_800_000, 8) as number);
+    expect(at(1_772_443_800_000, 1_000)).toBeLessThan(at(1_772_443_801_000, 1) as number);
+  });
+
+  it('is absent when the source block does not say', () => {
+    expect(sourcePosition({ op: 'u', source: { connector: 'other' } })).toBeUndefined();
+    expect(sourcePosition({ op: 'u' })).toBeUndefined();
+  });
+
+  it('rides on every change normalised from a full envelope, later events higher', async () => {
+    const events = new DebeziumEvents({ clock: () => new Date('2026-03-02T09:30:00Z') });
+    const row = { id: 1, role: 'DR in Training' };
+    const [created] = await events.mysqlRow('Person', 'c', { after: row });
+    const [updated] = await events.mysqlRow('Person', 'u', {
+      before: row,
+      after: { ...row, role: 'Dummy' },
+    });
+    const json = (b: Buffer | null) => b && JSON.parse(b.toString());
+    const first = normaliseEnvelope('person', json(created.key), json(created.value));
+    const second = normaliseEnvelope('person', json(updated.key), json(updated.value));
+    expect((first as { position: number }).position).toBeLessThan(
+      (second as { position: number }).position,
+    );
+  });
+});

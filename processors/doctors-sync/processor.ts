@@ -1,0 +1,118 @@
+// The doctorsForDB writer (`reval run doctors-sync`), playing the recommendation service's
+// part: gmc.doctors (read committed: whole sync runs only) ──► guarded upserts into
+// MongoDB doctorsForDB. A batch's offsets are committed only after MongoDB acknowledged
+// every write of it; undecodable records go to the dead-letter topic.
+import {
+  kafkaConfig,
+  mongoConfig,
+  registryConfig,
+  topics as topicNames,
+  type Env,
+} from '../platform/config';
+import { DeadLetterQueue } from '../platform/dead-letters';
+import { KafkaClient, type KafkaRecord, type RecordBatch } from '../platform/kafka';
+import { createLogger } from '../platform/logger';
+import { metrics } from '../platform/metrics';
+import { connectMongo } from '../platform/mongodb';
+import { SchemaRegistryCodecs, isRegistryEncoded } from '../platform/registry';
+import type { GmcDoctorState } from '../gmc-fetch/state';
+import { gmcTopicSpecs } from '../gmc-fetch/topics';
+import { applyGmcStates, DOCTORS_FOR_DB_COLLECTION } from './apply';
+import type { DoctorsForDbDocument } from './doctors-for-db-document';
+
+const PROCESSOR = 'doctors-sync';
+
+export interface DoctorsSyncOptions {
+  env?: Env;
+  groupId?: string;
+}
+
+export interface RunningDoctorsSync {
+  stop(): Promise<void>;
+}
+
+type Decoded = { state: GmcDoctorState } | { error: string } | { tombstone: true };
+
+async function decode(record: KafkaRecord, codecs: SchemaRegistryCodecs): Promise<Decoded> {
+  const key = record.key?.toString('utf8').trim();
+  if (!key) return { error: 'gmc.doctors record has no key (GMC reference number)' };
+  if (record.value === null) return { tombstone: true };
+  if (!isRegistryEncoded(record.value))
+    return { error: 'gmc.doctors value is not registry-framed Avro' };
+  try {
+    const state = (await codecs.decode(record.value)) as GmcDoctorState;
+    if (state.gmcReferenceNumber !== key) {
+      return {
+        error: `gmc.doctors key ${key} differs from gmcReferenceNumber ${state.gmcReferenceNumber}`,
+      };
+    }
+    return { state };
+  } catch (error) {
+    return {
+      error: `gmc.doctors value cannot be decoded: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}
+
+export async function startDoctorsSync(
+  options: DoctorsSyncOptions = {},
+): Promise<RunningDoctorsSync> {
+  const env = options.env ?? process.env;
+  const logger = createLogger(PROCESSOR);
+  const topics = topicNames(env);
+  const kafka = new KafkaClient(kafkaConfig(env), logger);
+  const codecs = new SchemaRegistryCodecs(registryConfig(env), topics);
+  const mongo = await connectMongo(mongoConfig(env));
+  const collection = mongo.db.collection<DoctorsForDbDocument>(DOCTORS_FOR_DB_COLLECTION);
+  await kafka.ensureTopics([...gmcTopicSpecs(topics), { topic: topics.dlq, compacted: false }]);
+  const producer = await kafka.createProducer();
+  const deadLetters = new DeadLetterQueue(
+    producer,
+    codecs,
+    topics.dlq,
+    PROCESSOR,
+    logger,
+    (topic) => metrics.deadLetters.inc({ processor: PROCESSOR, topic }),
+  );
+
+  const handle = async (batch: RecordBatch) => {
+    // Within a partition a later record is a later state: keep the last per doctor.
+    const latest = new Map<string, GmcDoctorState>();
+    const failures: { record: KafkaRecord; reason: string }[] = [];
+    for (const record of batch.records) {
+      const decoded = await decode(record, codecs);
+      if ('error' in decoded) failures.push({ record, reason: decoded.error });
+      else if ('state' in decoded) latest.set(decoded.state.gmcReferenceNumber, decoded.state);
+      // GMC states are never deleted; a tombstone (compaction tooling) leaves the document.
+    }
+    metrics.recordsIn.inc({ processor: PROCESSOR, topic: batch.topic }, batch.records.length);
+    await deadLetters.send(failures);
+    const result = await applyGmcStates(collection, [...latest.values()]);
+    metrics.recordsOut.inc(
+      { processor: PROCESSOR, destination: DOCTORS_FOR_DB_COLLECTION },
+      result.applied,
+    );
+    logger.debug({ partition: batch.partition, ...result }, 'batch applied to doctorsForDB');
+  };
+
+  const consumer = await kafka.consume(
+    {
+      groupId: options.groupId ?? env.DOCTORS_SYNC_GROUP_ID ?? 'reval-doctors-sync',
+      topics: [topics.gmcDoctors],
+      readCommitted: true,
+      fromBeginning: true,
+    },
+    handle,
+  );
+  logger.info({ topic: topics.gmcDoctors }, 'doctors-sync started');
+
+  return {
+    stop: async () => {
+      await consumer.stop();
+      await producer.disconnect();
+      await kafka.disconnect();
+      await mongo.close();
+      logger.info('doctors-sync stopped');
+    },
+  };
+}

@@ -1,0 +1,172 @@
+// Pure: one reval.connections record → the Elasticsearch action that makes the views show it.
+// Fields are picked one by one so that a field added to the Avro schema never reaches the
+// strict mapping by accident: it must be added here and in mappings.ts, golden-tested.
+
+/** The reval.connections value as the registry decodes it (schemas/connection.avsc). */
+export interface ConnectionRecord {
+  gmcReferenceNumber: string;
+  tcsPersonId: number | null;
+  doctorFirstName: string | null;
+  doctorLastName: string | null;
+  submissionDate: string | null;
+  programmeName: string | null;
+  membershipType: string | null;
+  programmeOwner: string | null;
+  designatedBody: string | null;
+  tcsDesignatedBody: string | null;
+  membershipStartDate: string | null;
+  membershipEndDate: string | null;
+  curriculumEndDate: string | null;
+  placementGrades: string[];
+  existsInGmc: boolean;
+  underNotice: string | null;
+  admin: string | null;
+  connectionStatus: string;
+  connectionReason: string | null;
+  exceptionReasons: string[];
+  discrepancy: string | null;
+  nextReevaluationDate: string | null;
+  selectedProgrammeMembershipUuid: string | null;
+  version: number;
+  updatedTime: Date;
+  sources: string[];
+}
+
+/** One doctor as the Connections screens read it from masterdoctorindex and its aliases. */
+export type DoctorDocument = {
+  gmcReferenceNumber: string;
+  tcsPersonId: number | null;
+  doctorFirstName: string | null;
+  doctorLastName: string | null;
+  submissionDate: string | null;
+  programmeName: string | null;
+  membershipType: string | null;
+  programmeOwner: string | null;
+  designatedBody: string | null;
+  tcsDesignatedBody: string | null;
+  membershipStartDate: string | null;
+  membershipEndDate: string | null;
+  curriculumEndDate: string | null;
+  placementGrades: string[];
+  existsInGmc: boolean;
+  underNotice: string | null;
+  admin: string | null;
+  connectionStatus: string;
+  connectionReason: string | null;
+  exceptionReasons: string[];
+  discrepancy: string | null;
+  nextReevaluationDate: string | null;
+  selectedProgrammeMembershipUuid: string | null;
+  version: number;
+  updatedTime: string;
+  sources: string[];
+};
+
+export type SinkAction =
+  | { kind: 'index'; id: string; version: number; document: DoctorDocument }
+  | { kind: 'delete'; id: string; version: number };
+
+export type MappedRecord = { ok: true; action: SinkAction } | { ok: false; reason: string };
+
+/** Header the connections processor puts on every record, tombstones included. */
+export const VERSION_HEADER = 'reval.version';
+
+export interface KeyedValue {
+  key: string | null;
+  /** The decoded value; null for a tombstone. */
+  value: unknown;
+  /** The `reval.version` header as text, when present. */
+  versionHeader: string | null;
+}
+
+export function toSinkAction({ key, value, versionHeader }: KeyedValue): MappedRecord {
+  if (key === null || key === '') return { ok: false, reason: 'record has no key (GMC number)' };
+  if (value === null) {
+    // A delete needs a version too, or a replayed older record could resurrect the doctor.
+    const version = parseVersion(versionHeader);
+    if (version === null) {
+      return {
+        ok: false,
+        reason: `tombstone without a valid ${VERSION_HEADER} header (${JSON.stringify(versionHeader)})`,
+      };
+    }
+    return { ok: true, action: { kind: 'delete', id: key, version } };
+  }
+  const problem = shapeProblem(value);
+  if (problem) return { ok: false, reason: problem };
+  const record = value as ConnectionRecord;
+  if (record.gmcReferenceNumber !== key) {
+    return {
+      ok: false,
+      reason: `key ${JSON.stringify(key)} differs from gmcReferenceNumber ${JSON.stringify(record.gmcReferenceNumber)}`,
+    };
+  }
+  return {
+    ok: true,
+    action: { kind: 'index', id: key, version: record.version, document: toDoctorDocument(record) },
+  };
+}
+
+export function toDoctorDocument(record: ConnectionRecord): DoctorDocument {
+  return {
+    gmcReferenceNumber: record.gmcReferenceNumber,
+    tcsPersonId: record.tcsPersonId ?? null,
+    doctorFirstName: record.doctorFirstName ?? null,
+    doctorLastName: record.doctorLastName ?? null,
+    submissionDate: record.submissionDate ?? null,
+    programmeName: record.programmeName ?? null,
+    membershipType: record.membershipType ?? null,
+    programmeOwner: record.programmeOwner ?? null,
+    // An empty body would still match `exists` and list the doctor as connected.
+    designatedBody: nonEmpty(record.designatedBody),
+    tcsDesignatedBody: nonEmpty(record.tcsDesignatedBody),
+    membershipStartDate: record.membershipStartDate ?? null,
+    membershipEndDate: record.membershipEndDate ?? null,
+    curriculumEndDate: record.curriculumEndDate ?? null,
+    placementGrades: (record.placementGrades ?? []).map(String),
+    existsInGmc: record.existsInGmc === true,
+    underNotice: record.underNotice ?? null,
+    admin: record.admin ?? null,
+    connectionStatus: record.connectionStatus,
+    connectionReason: record.connectionReason ?? null,
+    exceptionReasons: [...(record.exceptionReasons ?? [])],
+    discrepancy: record.discrepancy ?? null,
+    nextReevaluationDate: record.nextReevaluationDate ?? null,
+    selectedProgrammeMembershipUuid: record.selectedProgrammeMembershipUuid ?? null,
+    version: record.version,
+    updatedTime: record.updatedTime.toISOString(),
+    sources: [...(record.sources ?? [])],
+  };
+}
+
+/**
+ * Only what the registry's decoding cannot promise: a record written with another schema
+ * lacks these, and a version Elasticsearch cannot hold exactly must not be guessed at.
+ */
+function shapeProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return 'value is not a record';
+  const record = value as Partial<Record<keyof ConnectionRecord, unknown>>;
+  if (typeof record.gmcReferenceNumber !== 'string') return 'gmcReferenceNumber is missing';
+  if (typeof record.connectionStatus !== 'string') return 'connectionStatus is missing';
+  if (!(record.updatedTime instanceof Date) || Number.isNaN(record.updatedTime.getTime())) {
+    return 'updatedTime is not a timestamp';
+  }
+  if (!isExternalVersion(record.version)) {
+    return `version ${String(record.version)} is not a whole number from 0 to 2^53-1`;
+  }
+  return null;
+}
+
+function parseVersion(text: string | null): number | null {
+  if (text === null || !/^\d{1,16}$/.test(text)) return null;
+  const version = Number(text);
+  return isExternalVersion(version) ? version : null;
+}
+
+function isExternalVersion(version: unknown): version is number {
+  return typeof version === 'number' && Number.isSafeInteger(version) && version >= 0;
+}
+
+function nonEmpty(value: string | null | undefined): string | null {
+  return value === undefined || value === null || value.trim() === '' ? null : value;
+}

@@ -1,0 +1,243 @@
+// `reval rebuild`: a new generation of the doctor index, filled by replaying reval.connections
+// from the beginning, then every alias swapped to it in one atomic `_aliases` call.
+//
+// Why no update of the live sink can be lost: the live sink keeps writing through the write
+// alias, i.e. to the old index, until the swap. The rebuild's reader never stops following
+// the topic; after the swap it captures the end offsets E once more and reads on to E before
+// finishing. Any record the live sink wrote to the old index was read from the topic before
+// that write, hence before the swap, hence lies below E; every record at or above E is
+// produced after the swap, so the live sink writes it through the alias to the new index.
+// External versions make the overlap (both writing the same record) harmless.
+import { randomUUID } from 'node:crypto';
+import type { DeadLetterQueue } from '../platform/dead-letters';
+import { ElasticsearchRequestError, type ElasticsearchClient } from '../platform/elasticsearch';
+import type { KafkaClient, KafkaRecord, RunningConsumer } from '../platform/kafka';
+import type { Logger } from '../platform/logger';
+import type { SchemaRegistryCodecs } from '../platform/registry';
+import { ensureViews } from './bootstrap';
+import { BulkWriter, type BulkWriterOptions, type WriteTally } from './bulk-writer';
+import { CatchUpTracker, recordsBetween } from './catch-up';
+import { decodeRecords } from './decode';
+import { BULK_LOAD_SETTINGS, LIVE_SETTINGS } from './mappings';
+import { generationIndex, nextGeneration, swapActions, type ViewNames } from './views';
+
+export const REBUILD_PROCESSOR = 'es-rebuild';
+
+/** Recomputes reval.connections from the CDC and GMC topics; answers the topic to replay. */
+export type RecomputeConnections = () => Promise<string>;
+
+export interface RebuildProgress {
+  start(total: number, phase: string): void;
+  advance(records: number): void;
+  phase(name: string): void;
+  stop(): void;
+}
+
+export interface RebuildDependencies {
+  kafka: KafkaClient;
+  codecs: SchemaRegistryCodecs;
+  es: ElasticsearchClient;
+  deadLetters: DeadLetterQueue;
+  logger: Logger;
+  views: ViewNames;
+  /** reval.connections. */
+  topic: string;
+  recomputeConnections?: RecomputeConnections;
+  progress?: RebuildProgress;
+  bulk?: Partial<Omit<BulkWriterOptions, 'target' | 'requireAlias'>>;
+  /** Test seam: runs after the new index is complete, just before the swap. */
+  beforeSwap?(index: string): Promise<void>;
+}
+
+export interface RebuildOptions {
+  fromSources?: boolean;
+  keepOld?: boolean;
+}
+
+export interface RebuildReport extends WriteTally {
+  topic: string;
+  previousIndex: string;
+  index: string;
+  records: number;
+  deadLettered: number;
+  seconds: number;
+  /** Where the time went, for the runbook and the benchmark. */
+  phases: Record<string, number>;
+  previousIndexDeleted: boolean;
+}
+
+export class RebuildConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RebuildConflictError';
+  }
+}
+
+export async function rebuild(
+  options: RebuildOptions,
+  deps: RebuildDependencies,
+): Promise<RebuildReport> {
+  const { kafka, es, logger, views } = deps;
+  const started = performance.now();
+  const phases = new PhaseClock();
+  const topic = options.fromSources ? await recompute(deps) : deps.topic;
+  phases.lap('recompute');
+
+  // The views must exist so that the swap can move them (and a racing sink cannot add them).
+  const previousIndex = await ensureViews(es, views, logger);
+  const index = generationIndex(
+    views,
+    nextGeneration(views, await es.indicesMatching(views.indexPattern)),
+  );
+  if ((await es.createIndex(index, { settings: BULK_LOAD_SETTINGS })) === 'exists') {
+    throw new RebuildConflictError(`${index} already exists: is another rebuild running?`);
+  }
+  logger.info({ topic, index, previousIndex }, 'rebuilding the doctor views');
+  phases.lap('prepare');
+
+  const replay = new Replay(deps, topic, index);
+  let swapped = false;
+  try {
+    const ends = await kafka.endOffsets(topic);
+    deps.progress?.start(recordsBetween(ends), 'replaying');
+    await replay.start();
+    await replay.reach(ends);
+    phases.lap('replay');
+    // Catch up with what was written meanwhile, so readers meet a fresh index at the swap.
+    deps.progress?.phase('catching up');
+    await replay.reach(await kafka.endOffsets(topic));
+    await es.putSettings(index, LIVE_SETTINGS);
+    await es.refresh(index);
+    phases.lap('catchUp');
+    await deps.beforeSwap?.(index);
+    deps.progress?.phase('swapping');
+    await swap(es, views, previousIndex, index);
+    swapped = true;
+    logger.info({ index, previousIndex }, 'aliases swapped');
+    phases.lap('swap');
+    deps.progress?.phase('after swap');
+    await replay.reach(await kafka.endOffsets(topic));
+    await es.refresh(index);
+    phases.lap('afterSwap');
+  } catch (error) {
+    // Before the swap nobody reads the new index: drop it. After, it is live: keep both.
+    if (!swapped) await es.deleteIndex(index).catch(() => undefined);
+    throw error;
+  } finally {
+    await replay.stop();
+    deps.progress?.stop();
+  }
+
+  const previousIndexDeleted = !options.keepOld;
+  if (previousIndexDeleted) await es.deleteIndex(previousIndex);
+  phases.lap('cleanup');
+  const report: RebuildReport = {
+    topic,
+    previousIndex,
+    index,
+    ...replay.writer.tally,
+    records: replay.records,
+    deadLettered: replay.deadLettered + replay.writer.tally.malformed,
+    seconds: (performance.now() - started) / 1000,
+    phases: phases.seconds,
+    previousIndexDeleted,
+  };
+  logger.info(report, 'rebuild finished');
+  return report;
+}
+
+async function swap(es: ElasticsearchClient, views: ViewNames, from: string, to: string) {
+  try {
+    await es.updateAliases(swapActions(views, from, to));
+  } catch (error) {
+    // 404: the aliases, or the whole previous index, are gone from under us.
+    if (error instanceof ElasticsearchRequestError && error.status === 404) {
+      throw new RebuildConflictError(
+        `the views left ${from} during the rebuild (another rebuild swapped first): nothing changed`,
+      );
+    }
+    throw error;
+  }
+}
+
+async function recompute(deps: RebuildDependencies): Promise<string> {
+  if (!deps.recomputeConnections) {
+    throw new Error('--from-sources needs the connections processor, which is not wired here');
+  }
+  deps.progress?.phase('recomputing reval.connections');
+  return deps.recomputeConnections();
+}
+
+class PhaseClock {
+  readonly seconds: Record<string, number> = {};
+  private last = performance.now();
+
+  lap(name: string): void {
+    const now = performance.now();
+    this.seconds[name] = Math.round(now - this.last) / 1000;
+    this.last = now;
+  }
+}
+
+/** Follows the topic from the beginning into the new index until told where to stop. */
+class Replay {
+  readonly writer: BulkWriter<KafkaRecord>;
+  records = 0;
+  deadLettered = 0;
+  private readonly tracker = new CatchUpTracker();
+  private consumer: RunningConsumer | undefined;
+
+  constructor(
+    private readonly deps: RebuildDependencies,
+    private readonly topic: string,
+    index: string,
+  ) {
+    this.writer = new BulkWriter<KafkaRecord>(
+      deps.es,
+      {
+        deadLetter: (items) =>
+          deps.deadLetters.send(items.map(({ source, reason }) => ({ record: source, reason }))),
+      },
+      deps.logger,
+      { ...deps.bulk, target: index, requireAlias: false, processor: REBUILD_PROCESSOR },
+    );
+  }
+
+  async start(): Promise<void> {
+    this.consumer = await this.deps.kafka.consume(
+      {
+        groupId: `reval-rebuild-${randomUUID()}`,
+        topics: [this.topic],
+        fromBeginning: true,
+        commitOffsets: false,
+        onProgress: (_topic, partition, lastOffset) => this.tracker.observe(partition, lastOffset),
+      },
+      async (batch) => {
+        try {
+          const { items, rejected } = await decodeRecords(batch.records, this.deps.codecs);
+          await this.deps.deadLetters.send(rejected);
+          this.deadLettered += rejected.length;
+          await this.writer.add(items, batch.heartbeat);
+          // onProgress also reports marker-only batches; this covers consumers without it.
+          this.tracker.observe(batch.partition, batch.records[batch.records.length - 1].offset);
+          this.records += batch.records.length;
+          this.deps.progress?.advance(batch.records.length);
+        } catch (error) {
+          this.tracker.fail(error);
+          throw error;
+        }
+      },
+    );
+  }
+
+  /** Resolves when every record below `ends` is settled in the new index. */
+  async reach(ends: Map<number, { low: string; high: string }>): Promise<void> {
+    await this.tracker.waitFor(ends);
+    await this.writer.flush();
+  }
+
+  async stop(): Promise<void> {
+    this.writer.stopRetrying();
+    await this.consumer?.stop();
+  }
+}

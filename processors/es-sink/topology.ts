@@ -1,0 +1,75 @@
+// es-sink: reval.connections → (pure) doctor document or delete → Elasticsearch views.
+// Offsets are committed by KafkaClient.consume only after this handler resolves, and the
+// handler resolves only once Elasticsearch has settled every record of the batch.
+import type { DeadLetterQueue } from '../platform/dead-letters';
+import type { ElasticsearchClient } from '../platform/elasticsearch';
+import type { KafkaClient, KafkaRecord, RunningConsumer } from '../platform/kafka';
+import type { Logger } from '../platform/logger';
+import { metrics } from '../platform/metrics';
+import type { SchemaRegistryCodecs } from '../platform/registry';
+import { ensureViews } from './bootstrap';
+import { BulkWriter, type BulkWriterOptions } from './bulk-writer';
+import { decodeRecords } from './decode';
+import type { ViewNames } from './views';
+
+export const PROCESSOR = 'es-sink';
+
+export interface EsSinkDependencies {
+  kafka: KafkaClient;
+  codecs: SchemaRegistryCodecs;
+  es: ElasticsearchClient;
+  deadLetters: DeadLetterQueue;
+  logger: Logger;
+  views: ViewNames;
+  /** Usually reval.connections. */
+  topic: string;
+  groupId?: string;
+  bulk?: Partial<Omit<BulkWriterOptions, 'target' | 'requireAlias'>>;
+}
+
+export interface RunningEsSink {
+  stop(): Promise<void>;
+}
+
+export async function startEsSink(deps: EsSinkDependencies): Promise<RunningEsSink> {
+  const { kafka, codecs, es, deadLetters, logger, views, topic } = deps;
+  await ensureViews(es, views, logger);
+
+  // Set once consuming starts; the writer may ask to pause it from the first batch on.
+  const control: { consumer?: RunningConsumer } = {};
+  const writer = new BulkWriter<KafkaRecord>(
+    es,
+    {
+      deadLetter: (items) =>
+        deadLetters.send(items.map(({ source, reason }) => ({ record: source, reason }))),
+      // Stop fetching while Elasticsearch pushes back; the batch in hand keeps retrying.
+      backpressure: (waiting) =>
+        waiting ? control.consumer?.pause([topic]) : control.consumer?.resume([topic]),
+    },
+    logger,
+    { ...deps.bulk, target: views.master, requireAlias: true, processor: PROCESSOR },
+  );
+
+  control.consumer = await kafka.consume(
+    { groupId: deps.groupId ?? 'reval-es-sink', topics: [topic] },
+    async (batch) => {
+      metrics.recordsIn.inc({ processor: PROCESSOR, topic }, batch.records.length);
+      const { items, rejected } = await decodeRecords(batch.records, codecs);
+      await deadLetters.send(rejected);
+      await writer.write(items, batch.heartbeat);
+      const last = BigInt(batch.records[batch.records.length - 1].offset);
+      metrics.consumerLag.set(
+        { processor: PROCESSOR, topic, partition: String(batch.partition) },
+        Number(BigInt(batch.highWatermark) - last - 1n),
+      );
+    },
+  );
+  logger.info({ topic, alias: views.master }, 'es-sink consuming');
+
+  return {
+    stop: async () => {
+      writer.stopRetrying();
+      await control.consumer?.stop();
+    },
+  };
+}

@@ -1,0 +1,138 @@
+// Apache Kafka in KRaft mode, one node that is both broker and controller, from the
+// kafka_2.13 jars on Maven Central (plus an SLF4J binding, so its logs are written).
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { mavenFetch } from './fetch';
+import { logFile, serviceDir, type Service, type StackContext } from './service';
+import { VERSIONS, type StackSettings } from './settings';
+import { findJava, runTool } from './tools';
+
+const libsDir = (settings: StackSettings) =>
+  join(settings.cacheDir, `kafka-${VERSIONS.kafka}`, 'libs');
+
+function serverProperties(settings: StackSettings, dataDir: string): string {
+  const { host, ports } = settings;
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@${host}:${ports.kafkaController}`,
+    `listeners=PLAINTEXT://${host}:${ports.kafka},CONTROLLER://${host}:${ports.kafkaController}`,
+    `advertised.listeners=PLAINTEXT://${host}:${ports.kafka}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${dataDir}`,
+    'num.partitions=1',
+    'default.replication.factor=1',
+    'min.insync.replicas=1',
+    'offsets.topic.replication.factor=1',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    // Processors create their topics with the right cleanup policy; a typo must not create one.
+    'auto.create.topics.enable=false',
+    '',
+  ].join('\n');
+}
+
+/** A Kafka cluster id: 16 random bytes, base64url without padding, not starting with '-'. */
+function clusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+export const kafka: Service = {
+  name: 'kafka',
+  title: `Apache Kafka ${VERSIONS.kafka} (KRaft)`,
+  portNames: ['kafka', 'kafkaController'],
+  readyTimeoutMs: 120_000,
+  stopGraceMs: 30_000,
+
+  endpoint: (settings) => `${settings.host}:${settings.ports.kafka}`,
+
+  async install({ settings, progress }: StackContext) {
+    if (existsSync(libsDir(settings))) return;
+    progress('kafka', `fetching ${this.title} from Maven Central (about 45 MB)`);
+    await mavenFetch({
+      service: 'kafka',
+      cacheDir: settings.cacheDir,
+      artifacts: [
+        { groupId: 'org.apache.kafka', artifactId: 'kafka_2.13', version: VERSIONS.kafka },
+        // Kafka's own slf4j-api is 1.7.x, which does not see a 2.x binding: pin both.
+        { groupId: 'org.slf4j', artifactId: 'slf4j-api', version: VERSIONS.slf4j },
+        { groupId: 'org.slf4j', artifactId: 'slf4j-simple', version: VERSIONS.slf4j },
+      ],
+      transitive: true,
+      outputDir: libsDir(settings),
+      logFile: logFile(settings, 'kafka-fetch'),
+    });
+  },
+
+  async prepare({ settings, progress }: StackContext) {
+    const java = findJava(settings.javaHome);
+    const dir = serviceDir(settings, 'kafka');
+    const dataDir = join(dir, 'data');
+    const properties = join(dir, 'server.properties');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(properties, serverProperties(settings, dataDir));
+    const classpath = `${libsDir(settings)}/*`;
+    if (!existsSync(join(dataDir, 'meta.properties'))) {
+      progress('kafka', 'formatting the KRaft storage (first start)');
+      await runTool(
+        'kafka',
+        java.bin,
+        [
+          '-cp',
+          classpath,
+          'kafka.tools.StorageTool',
+          'format',
+          '-t',
+          clusterId(),
+          '-c',
+          properties,
+        ],
+        { cwd: dir, logFile: logFile(settings, 'kafka') },
+      );
+    }
+    return {
+      command: java.bin,
+      args: [
+        '-Xms256m',
+        '-Xmx512m',
+        '-Dorg.slf4j.simpleLogger.showDateTime=true',
+        '-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss.SSS',
+        '-cp',
+        classpath,
+        'kafka.Kafka',
+        properties,
+      ],
+      cwd: dir,
+    };
+  },
+
+  async probe(endpoint: string) {
+    const admin = new Kafka({
+      clientId: 'reval-stack-probe',
+      brokers: [endpoint],
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 1000,
+      requestTimeout: 3000,
+      retry: { retries: 0 },
+    }).admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      return cluster.brokers.length > 0 && cluster.controller !== null;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  },
+
+  dataDirs: (settings) => [serviceDir(settings, 'kafka')],
+};
