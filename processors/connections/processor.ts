@@ -12,6 +12,7 @@
 // cache of the (compacted) input topics, so a crash loses nothing.
 import { randomUUID } from 'node:crypto';
 import {
+  connectionsConfig,
   kafkaConfig,
   registryConfig,
   timeZone,
@@ -70,14 +71,11 @@ export async function startConnections(
   const engine = new ConnectionsEngine(loadDesignatedBodies(env));
   const kafka = new KafkaClient(kafkaConfig(env), logger);
   const codecs = new SchemaRegistryCodecs(registryConfig(env), topics);
-  const groupId = options.groupId ?? env.CONNECTIONS_GROUP_ID ?? 'reval-connections';
+  const settings = connectionsConfig(env);
+  const groupId = options.groupId ?? settings.groupId;
 
   const inputTopics = inputTopicsOf(topics);
-  await ensureConnectionsTopics(
-    kafka,
-    topics,
-    options.partitions ?? Number(env.CONNECTIONS_PARTITIONS ?? 3),
-  );
+  await ensureConnectionsTopics(kafka, topics, options.partitions ?? settings.partitions);
   await codecs.register('connection');
   const partitions = await kafka.partitionCount(topics.connections);
   const producer = await kafka.createProducer();
@@ -111,6 +109,8 @@ export async function startConnections(
   }
 
   // Inputs: every instance reads everything from the beginning, under a throwaway group.
+  // A flag rather than inputs.isCaughtUp(): batches can arrive before `inputs` is assigned.
+  let inputsCaughtUp = false;
   const inputs = await kafka.readAndFollow(
     {
       groupId: `${groupId}-state-${randomUUID()}`,
@@ -125,12 +125,18 @@ export async function startConnections(
           source,
           batch.records,
         );
+        const lastOffset = Number(batch.records[batch.records.length - 1].offset);
+        metrics.consumerLag.set(
+          { processor: PROCESSOR, topic: batch.topic, partition: String(batch.partition) },
+          Math.max(0, Number(batch.highWatermark) - 1 - lastOffset),
+        );
         metrics.recordsIn.inc({ processor: PROCESSOR, topic: batch.topic }, batch.records.length);
         await deadLetters.send(failures);
-        if (inputs.isCaughtUp()) await reconcile(affected);
+        if (inputsCaughtUp) await reconcile(affected);
       }),
     () =>
       serial.run(async () => {
+        inputsCaughtUp = true;
         logger.info(
           { doctors: engine.allKeys().size },
           'inputs caught up: reconciling owned partitions',
@@ -152,7 +158,7 @@ export async function startConnections(
     (partition) =>
       serial.run(async () => {
         // Until the inputs are caught up, the partition is reconciled when they are.
-        if (!inputs.isCaughtUp()) return;
+        if (!inputsCaughtUp) return;
         const keys = [...engine.allKeys()].filter(
           (key) => partitionForKey(key, partitions) === partition,
         );
@@ -184,7 +190,7 @@ export async function startConnections(
 
   logger.info({ partitions, inputs: [...inputTopics.keys()] }, 'connections processor started');
   return {
-    isReady: () => inputs.isCaughtUp() && owned.isSettled(),
+    isReady: () => inputsCaughtUp && owned.isSettled(),
     reevaluateDue,
     stop: async () => {
       clearInterval(timer);

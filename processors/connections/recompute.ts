@@ -3,6 +3,7 @@
 // re-derives every doctor, and writes only what differs (tombstones included), so afterwards
 // the topic's newest record for each doctor is what the rules say today.
 import {
+  connectionsConfig,
   kafkaConfig,
   registryConfig,
   timeZone,
@@ -43,7 +44,7 @@ export async function recomputeConnections(
   const engine = new ConnectionsEngine(loadDesignatedBodies(env));
   const inputTopics = inputTopicsOf(topics);
   try {
-    await ensureConnectionsTopics(kafka, topics, Number(env.CONNECTIONS_PARTITIONS ?? 3));
+    await ensureConnectionsTopics(kafka, topics, connectionsConfig(env).partitions);
     const partitions = await kafka.partitionCount(topics.connections);
     let inputRecords = 0;
     let undecodable = 0;

@@ -19,32 +19,38 @@ function storedDate(isoDate: string | null): Date | null {
   return isoDate === null ? null : new Date(`${isoDate}T00:00:00Z`);
 }
 
+/** The fields GMC owns, as the document holds them. */
+function gmcFields(state: GmcDoctorState) {
+  return {
+    gmcReferenceNumber: state.gmcReferenceNumber,
+    doctorFirstName: state.doctorFirstName,
+    doctorLastName: state.doctorLastName,
+    submissionDate: storedDate(state.submissionDate),
+    dateAdded: storedDate(state.dateAdded),
+    underNotice: state.underNotice,
+    sanction: state.sanction,
+    designatedBodyCode: state.designatedBody,
+    existsInGmc: state.designatedBody !== null,
+    gmcLastUpdatedDateTime: state.requestTime,
+    // Derived from the state, not the clock, so a replay writes identical documents.
+    lastUpdatedDate: storedDate(state.requestTime.toISOString().slice(0, 10))!,
+  };
+}
+
+const FIRST_SEEN = { doctorStatus: 'NOT_STARTED', admin: null } as const;
+
 export function guardedUpsert(state: GmcDoctorState): AnyBulkWriteOperation<DoctorsForDbDocument> {
-  const time = state.requestTime;
   return {
     updateOne: {
       filter: {
         _id: state.gmcReferenceNumber,
         // `null` matches both a missing field and an explicit null.
-        $or: [{ gmcLastUpdatedDateTime: { $lt: time } }, { gmcLastUpdatedDateTime: null }],
+        $or: [
+          { gmcLastUpdatedDateTime: { $lt: state.requestTime } },
+          { gmcLastUpdatedDateTime: null },
+        ],
       } as never,
-      update: {
-        $set: {
-          gmcReferenceNumber: state.gmcReferenceNumber,
-          doctorFirstName: state.doctorFirstName,
-          doctorLastName: state.doctorLastName,
-          submissionDate: storedDate(state.submissionDate),
-          dateAdded: storedDate(state.dateAdded),
-          underNotice: state.underNotice,
-          sanction: state.sanction,
-          designatedBodyCode: state.designatedBody,
-          existsInGmc: state.designatedBody !== null,
-          gmcLastUpdatedDateTime: time,
-          // Derived from the state, not the clock, so a replay writes identical documents.
-          lastUpdatedDate: storedDate(time.toISOString().slice(0, 10))!,
-        },
-        $setOnInsert: { doctorStatus: 'NOT_STARTED', admin: null },
-      },
+      update: { $set: gmcFields(state), $setOnInsert: FIRST_SEEN },
       upsert: true,
     },
   };
@@ -55,9 +61,14 @@ export interface ApplyResult {
   stale: number;
 }
 
-function onlyStaleWrites(error: unknown): boolean {
+function writeErrorsOf(error: unknown): { index?: number }[] {
   const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-  const errors = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+  return Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+}
+
+/** Duplicate keys, and nothing else, went wrong: the guard found equal or newer documents. */
+function onlyStaleWrites(error: unknown): boolean {
+  const errors = writeErrorsOf(error);
   return errors.length > 0 && errors.every(isDuplicateKeyError);
 }
 
@@ -84,13 +95,36 @@ async function applyOneByOne(
  */
 const BULK_CHUNK = 50;
 
+async function upsertGuarded(
+  collection: Collection<DoctorsForDbDocument>,
+  states: readonly GmcDoctorState[],
+): Promise<ApplyResult> {
+  const result = { applied: 0, stale: 0 };
+  for (let i = 0; i < states.length; i += BULK_CHUNK) {
+    const chunk = states.slice(i, i + BULK_CHUNK);
+    try {
+      await collection.bulkWrite(chunk.map(guardedUpsert), { ordered: false });
+      result.applied += chunk.length;
+    } catch (error) {
+      // FerretDB stops an unordered bulk write at its first error, so its partial result
+      // says nothing about the rest of the chunk: apply it again one state at a time.
+      if (!onlyStaleWrites(error)) throw error;
+      const oneByOne = await applyOneByOne(collection, chunk);
+      result.applied += oneByOne.applied;
+      result.stale += oneByOne.stale;
+    }
+  }
+  return result;
+}
+
 /**
  * Resolves once MongoDB has acknowledged every write; throws if any failed for real.
- * States older than the documents are dropped up front, so a replay costs one read and no
- * failed writes. The guard still decides: if another writer gets in between, the bulk
- * write fails with duplicate keys, and that chunk is applied again one state at a time
- * (FerretDB stops an unordered bulk write at its first error, so its partial result says
- * nothing about the rest).
+ * One read sorts the states: older than their document (a replay) is stale and skipped;
+ * a doctor with no document yet is inserted, which is cheap everywhere (FerretDB scans
+ * the collection for every update, even by _id); the rest are guarded upserts. The guard,
+ * not the read, has the last word: if another writer got in between, an insert meets a
+ * duplicate key and the chunk goes through the guarded upserts instead, where an equal or
+ * newer document makes the state stale.
  */
 export async function applyGmcStates(
   collection: Collection<DoctorsForDbDocument>,
@@ -103,22 +137,45 @@ export async function applyGmcStates(
     { projection: { gmcLastUpdatedDateTime: 1 } },
   );
   for await (const doc of existing) stored.set(doc._id, doc.gmcLastUpdatedDateTime ?? null);
-  const fresh = states.filter((state) => {
+
+  const result = { applied: 0, stale: 0 };
+  const inserts: GmcDoctorState[] = [];
+  const updates: GmcDoctorState[] = [];
+  for (const state of states) {
     const time = stored.get(state.gmcReferenceNumber);
-    return !time || time.getTime() < state.requestTime.getTime();
-  });
-  const result = { applied: 0, stale: states.length - fresh.length };
-  for (let i = 0; i < fresh.length; i += BULK_CHUNK) {
-    const chunk = fresh.slice(i, i + BULK_CHUNK);
+    if (!stored.has(state.gmcReferenceNumber)) inserts.push(state);
+    else if (!time || time.getTime() < state.requestTime.getTime()) updates.push(state);
+    else result.stale++;
+  }
+  for (let i = 0; i < inserts.length; i += BULK_CHUNK) {
+    const chunk = inserts.slice(i, i + BULK_CHUNK);
     try {
-      await collection.bulkWrite(chunk.map(guardedUpsert), { ordered: false });
+      await collection.insertMany(
+        chunk.map((state) => ({
+          _id: state.gmcReferenceNumber,
+          ...gmcFields(state),
+          ...FIRST_SEEN,
+        })),
+        { ordered: false },
+      );
       result.applied += chunk.length;
     } catch (error) {
       if (!onlyStaleWrites(error)) throw error;
-      const oneByOne = await applyOneByOne(collection, chunk);
-      result.applied += oneByOne.applied;
-      result.stale += oneByOne.stale;
+      const failed = writeErrorsOf(error).map((e) => e.index ?? -1);
+      const inserted = (error as { result?: { insertedCount?: number } }).result?.insertedCount;
+      // Only when the server accounts for every document do we know which ones landed.
+      if (
+        inserted !== undefined &&
+        inserted + failed.length === chunk.length &&
+        !failed.includes(-1)
+      ) {
+        result.applied += inserted;
+        updates.push(...failed.map((index) => chunk[index]));
+      } else {
+        updates.push(...chunk);
+      }
     }
   }
-  return result;
+  const upserted = await upsertGuarded(collection, updates);
+  return { applied: result.applied + upserted.applied, stale: result.stale + upserted.stale };
 }

@@ -1,5 +1,6 @@
 // Wiring from configuration: the clients the sink and the rebuild share, and their teardown.
 import {
+  connectionsConfig,
   elasticsearchConfig,
   elasticsearchViewsConfig,
   kafkaConfig,
@@ -45,7 +46,7 @@ export async function connectEsRuntime(env: Env, processor: string): Promise<EsR
     {
       topic: topics.connections,
       compacted: true,
-      partitions: Number(env.CONNECTIONS_PARTITIONS ?? 3),
+      partitions: connectionsConfig(env).partitions,
     },
     { topic: topics.dlq, compacted: false },
   ]);

@@ -291,6 +291,19 @@ export function timeZone(env: Env = process.env): string {
   );
 }
 
+export interface ConnectionsConfig {
+  /** Partitions of reval.connections when this processor creates it: the unit of scaling. */
+  partitions: number;
+  groupId: string;
+}
+
+export function connectionsConfig(env: Env = process.env): ConnectionsConfig {
+  return {
+    partitions: read(env, 'CONNECTIONS_PARTITIONS', positiveInt.optional()) ?? 3,
+    groupId: read(env, 'CONNECTIONS_GROUP_ID', z.string().optional()) ?? 'reval-connections',
+  };
+}
+
 export function metricsPort(env: Env = process.env): number {
   return read(env, 'METRICS_PORT', positiveInt.optional()) ?? 9464;
 }

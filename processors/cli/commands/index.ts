@@ -10,6 +10,7 @@ import { register as rebuild } from './rebuild';
 import { register as run } from './run';
 import { register as schemas } from './schemas';
 import { register as stack } from './stack';
+import { register as start } from './start';
 
 export function registerCommands(program: Command): void {
   for (const register of [
@@ -23,6 +24,7 @@ export function registerCommands(program: Command): void {
     run,
     schemas,
     stack,
+    start,
   ])
     register(program);
 }

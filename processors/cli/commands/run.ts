@@ -3,25 +3,11 @@ import { metricsPort } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { startMetricsServer } from '../../platform/metrics';
 import { UserError } from '../errors';
-import { PROCESSORS, type RunningProcessor } from '../run-registry';
-
-/** Resolves on the first SIGTERM or SIGINT; a second one exits at once. */
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.removeListener('SIGTERM', onSignal);
-      process.removeListener('SIGINT', onSignal);
-      process.once('SIGTERM', () => process.exit(143));
-      process.once('SIGINT', () => process.exit(130));
-      resolve(signal);
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-  });
-}
+import { PROCESSORS, startAll, type RunningProcessor } from '../run-registry';
+import { untilSignal } from '../signals';
 
 export function register(program: Command): void {
-  const names = Object.keys(PROCESSORS);
+  const names = [...Object.keys(PROCESSORS), 'all'];
   program
     .command('run')
     .argument('<processor>', `which processor: ${names.join(', ')}`)
@@ -29,10 +15,15 @@ export function register(program: Command): void {
       'Run one long-lived processor until SIGTERM or SIGINT, then stop gracefully: finish the\n' +
         'batch in hand, commit its offsets, close connections, exit 0. Serves /metrics,\n' +
         '/healthz and /readyz on METRICS_PORT (default 9464).\n\n' +
-        names.map((name) => `  ${name.padEnd(14)} ${PROCESSORS[name].description}`).join('\n'),
+        names
+          .map(
+            (name) =>
+              `  ${name.padEnd(14)} ${PROCESSORS[name]?.description ?? 'every processor above, in one process'}`,
+          )
+          .join('\n'),
     )
     .action(async (name: string) => {
-      const entry = PROCESSORS[name];
+      const entry = name === 'all' ? { start: () => startAll() } : PROCESSORS[name];
       if (!entry) {
         throw new UserError(
           `unknown processor "${name}"; expected one of: ${names.join(', ')}`,

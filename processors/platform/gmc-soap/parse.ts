@@ -34,6 +34,25 @@ function isObject(value: unknown): value is XmlObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Copies and shares the strings kept from one answer. The soap package hands out slices of
+ * the whole response text, and V8 keeps the parent of a slice alive: one kept "Not Under
+ * Notice" would hold a 7 MB answer in memory for as long as the doctor lives. Repeated
+ * values (statuses, dates, common names) then share one copy.
+ */
+function stringPool(): (value: string | null) => string | null {
+  const pool = new Map<string, string>();
+  return (value) => {
+    if (value === null) return null;
+    let kept = pool.get(value);
+    if (kept === undefined) {
+      kept = Buffer.from(value, 'utf8').toString('utf8');
+      pool.set(kept, kept);
+    }
+    return kept;
+  };
+}
+
 /** Element text, trimmed; null for absent, nil or empty elements. */
 function text(value: unknown): string | null {
   if (value === undefined || value === null) return null;
@@ -61,18 +80,23 @@ export function isoDateFromGmc(value: string | null): string | null | undefined 
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(iso) ? iso : undefined;
 }
 
-function readDoctor(entry: XmlObject, warnings: string[]): GmcDoctor | null {
-  const gmcReferenceNumber = text(entry.GMCReferenceNumber);
+function readDoctor(
+  entry: XmlObject,
+  warnings: string[],
+  keep: ReturnType<typeof stringPool>,
+): GmcDoctor | null {
+  const field = (name: string) => keep(text(entry[name]));
+  const gmcReferenceNumber = field('GMCReferenceNumber');
   if (gmcReferenceNumber === null) {
     warnings.push('a doctor without GMCReferenceNumber was skipped');
     return null;
   }
-  const date = (field: 'SubmissionDate' | 'DateAdded'): string | null => {
-    const raw = text(entry[field]);
+  const date = (name: 'SubmissionDate' | 'DateAdded'): string | null => {
+    const raw = text(entry[name]);
     const iso = isoDateFromGmc(raw);
-    if (iso !== undefined) return iso;
+    if (iso !== undefined) return keep(iso);
     warnings.push(
-      `doctor ${gmcReferenceNumber}: ${field} ${shown(raw ?? '')} is not a valid dd/MM/yyyy date; kept as null`,
+      `doctor ${gmcReferenceNumber}: ${name} ${shown(raw ?? '')} is not a valid dd/MM/yyyy date; kept as null`,
     );
     return null;
   };
@@ -91,16 +115,16 @@ function readDoctor(entry: XmlObject, warnings: string[]): GmcDoctor | null {
   }
   return {
     gmcReferenceNumber,
-    doctorFirstName: text(entry.DoctorFirstName),
-    doctorLastName: text(entry.DoctorLastName),
+    doctorFirstName: field('DoctorFirstName'),
+    doctorLastName: field('DoctorLastName'),
     submissionDate,
     dateAdded,
     underNotice,
-    doctorStatus: text(entry.DoctorStatus),
-    breach: text(entry.Breach),
-    investigation: text(entry.Investigation),
-    preliminaryInvestigation: text(entry.PreliminaryInvestigation),
-    sanction: text(entry.Sanction),
+    doctorStatus: field('DoctorStatus'),
+    breach: field('Breach'),
+    investigation: field('Investigation'),
+    preliminaryInvestigation: field('PreliminaryInvestigation'),
+    sanction: field('Sanction'),
   };
 }
 
@@ -122,13 +146,14 @@ export function readDoctorsForDbResult(output: unknown): DoctorsForDbAnswer {
   const returnCode = text(result.ReturnCode);
   if (returnCode === null) throw new MalformedResponseError('the answer holds no ReturnCode');
   const warnings: string[] = [];
+  const keep = stringPool();
   const byNumber = new Map<string, GmcDoctor>();
   for (const entry of doctorEntries(result.Doctors)) {
     if (!isObject(entry)) {
       if (entry !== null) warnings.push('a doctor entry that is not an element was skipped');
       continue;
     }
-    const doctor = readDoctor(entry, warnings);
+    const doctor = readDoctor(entry, warnings, keep);
     if (!doctor) continue;
     if (byNumber.has(doctor.gmcReferenceNumber)) {
       warnings.push(`doctor ${doctor.gmcReferenceNumber} is listed twice; the last entry is kept`);
@@ -137,8 +162,8 @@ export function readDoctorsForDbResult(output: unknown): DoctorsForDbAnswer {
   }
   return {
     returnCode,
-    clientRequestId: text(result.ClientRequestID),
-    gmcRequestId: text(result.GMCRequestID),
+    clientRequestId: keep(text(result.ClientRequestID)),
+    gmcRequestId: keep(text(result.GMCRequestID)),
     doctors: [...byNumber.values()],
     warnings,
   };
