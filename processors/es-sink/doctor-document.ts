@@ -1,75 +1,18 @@
 // Pure: one reval.connections record → the Elasticsearch action that makes the views show it.
 // Fields are picked one by one so that a field added to the Avro schema never reaches the
 // strict mapping by accident: it must be added here and in mappings.ts, golden-tested.
+import { VERSION_HEADER, type ConnectionRecord } from '../connections/connection-record';
 
-/** The reval.connections value as the registry decodes it (schemas/connection.avsc). */
-export interface ConnectionRecord {
-  gmcReferenceNumber: string;
-  tcsPersonId: number | null;
-  doctorFirstName: string | null;
-  doctorLastName: string | null;
-  submissionDate: string | null;
-  programmeName: string | null;
-  membershipType: string | null;
-  programmeOwner: string | null;
-  designatedBody: string | null;
-  tcsDesignatedBody: string | null;
-  membershipStartDate: string | null;
-  membershipEndDate: string | null;
-  curriculumEndDate: string | null;
-  placementGrades: string[];
-  existsInGmc: boolean;
-  underNotice: string | null;
-  admin: string | null;
-  connectionStatus: string;
-  connectionReason: string | null;
-  exceptionReasons: string[];
-  discrepancy: string | null;
-  nextReevaluationDate: string | null;
-  selectedProgrammeMembershipUuid: string | null;
-  version: number;
-  updatedTime: Date;
-  sources: string[];
-}
+export { VERSION_HEADER, type ConnectionRecord };
 
 /** One doctor as the Connections screens read it from masterdoctorindex and its aliases. */
-export type DoctorDocument = {
-  gmcReferenceNumber: string;
-  tcsPersonId: number | null;
-  doctorFirstName: string | null;
-  doctorLastName: string | null;
-  submissionDate: string | null;
-  programmeName: string | null;
-  membershipType: string | null;
-  programmeOwner: string | null;
-  designatedBody: string | null;
-  tcsDesignatedBody: string | null;
-  membershipStartDate: string | null;
-  membershipEndDate: string | null;
-  curriculumEndDate: string | null;
-  placementGrades: string[];
-  existsInGmc: boolean;
-  underNotice: string | null;
-  admin: string | null;
-  connectionStatus: string;
-  connectionReason: string | null;
-  exceptionReasons: string[];
-  discrepancy: string | null;
-  nextReevaluationDate: string | null;
-  selectedProgrammeMembershipUuid: string | null;
-  version: number;
-  updatedTime: string;
-  sources: string[];
-};
+export type DoctorDocument = Omit<ConnectionRecord, 'updatedTime'> & { updatedTime: string };
 
 export type SinkAction =
   | { kind: 'index'; id: string; version: number; document: DoctorDocument }
   | { kind: 'delete'; id: string; version: number };
 
 export type MappedRecord = { ok: true; action: SinkAction } | { ok: false; reason: string };
-
-/** Header the connections processor puts on every record, tombstones included. */
-export const VERSION_HEADER = 'reval.version';
 
 export interface KeyedValue {
   key: string | null;

@@ -46,3 +46,41 @@ export function disconnectedState(
 ): GmcDoctorState {
   return { ...previous, designatedBody: null, existsInGmc: false, ...run };
 }
+
+/**
+ * Makes restored states share equal values (body codes, statuses, dates, common names, the
+ * run id and request time every state of one run carries): a hundred thousand decoded
+ * states otherwise hold a million separate copies of a few thousand distinct values.
+ */
+export function stateInterner(): (state: GmcDoctorState) => GmcDoctorState {
+  const strings = new Map<string, string>();
+  const times = new Map<number, Date>();
+  const share = (value: string | null): string | null => {
+    if (value === null) return null;
+    const shared = strings.get(value);
+    if (shared !== undefined) return shared;
+    strings.set(value, value);
+    return value;
+  };
+  return (state) => {
+    let requestTime = times.get(state.requestTime.getTime());
+    if (!requestTime) times.set(state.requestTime.getTime(), (requestTime = state.requestTime));
+    return {
+      gmcReferenceNumber: state.gmcReferenceNumber,
+      doctorFirstName: share(state.doctorFirstName),
+      doctorLastName: share(state.doctorLastName),
+      submissionDate: share(state.submissionDate),
+      dateAdded: share(state.dateAdded),
+      underNotice: state.underNotice,
+      doctorStatus: share(state.doctorStatus),
+      breach: share(state.breach),
+      investigation: share(state.investigation),
+      preliminaryInvestigation: share(state.preliminaryInvestigation),
+      sanction: share(state.sanction),
+      designatedBody: share(state.designatedBody),
+      existsInGmc: state.existsInGmc,
+      requestTime,
+      runId: share(state.runId)!,
+    };
+  };
+}

@@ -10,7 +10,7 @@ import type { SchemaRegistryCodecs } from '../platform/registry';
 import { compareGmcRun, type DoctorChange } from './compare';
 import { fetchAllDesignatedBodies, type DoctorsForDbSource } from './fetch-all';
 import { buildRunReport, type GmcSyncRunReport } from './report';
-import type { GmcDoctorState } from './state';
+import { stateInterner, type GmcDoctorState } from './state';
 import { gmcTopicSpecs } from './topics';
 
 export interface GmcSyncDeps {
@@ -88,6 +88,7 @@ export async function restoreGmcState(
   topic: string,
 ): Promise<Map<string, GmcDoctorState>> {
   const state = new Map<string, GmcDoctorState>();
+  const intern = stateInterner();
   await kafka.readToEnd(
     [topic],
     async (records) => {
@@ -95,7 +96,7 @@ export async function restoreGmcState(
         if (!record.key) continue;
         const gmcNumber = record.key.toString('utf8');
         if (record.value === null) state.delete(gmcNumber);
-        else state.set(gmcNumber, (await codecs.decode(record.value)) as GmcDoctorState);
+        else state.set(gmcNumber, intern((await codecs.decode(record.value)) as GmcDoctorState));
       }
     },
     { readCommitted: true },

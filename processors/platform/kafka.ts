@@ -7,6 +7,7 @@ import {
   Partitioners,
   logLevel,
   type Admin,
+  type Batch,
   type Consumer,
   type IHeaders,
   type Producer,
@@ -116,10 +117,13 @@ export class KafkaClient {
       logLevel: logLevel.WARN,
       logCreator: () => (entry) => {
         const { message, ...rest } = entry.log;
+        // Bounded producer retries are deliberate (an outage must surface, not hang), so
+        // kafkajs's warning about them is not news.
+        const expected = message.startsWith('Limiting retries for the idempotent producer');
         const level =
           entry.level <= logLevel.ERROR
             ? 'error'
-            : entry.level === logLevel.WARN
+            : entry.level === logLevel.WARN && !expected
               ? 'warn'
               : 'debug';
         this.logger[level]({ kafkajs: entry.namespace, ...rest }, message);
@@ -291,15 +295,7 @@ export class KafkaClient {
           topic: batch.topic,
           partition: batch.partition,
           highWatermark: batch.highWatermark,
-          records: batch.messages.map((m) => ({
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            key: m.key ?? null,
-            value: m.value ?? null,
-            headers: toHeaderBuffers(m.headers),
-            timestamp: m.timestamp,
-          })),
+          records: toKafkaRecords(batch),
           heartbeat,
           isStale,
         });
@@ -323,16 +319,12 @@ export class KafkaClient {
 
   /**
    * Reads topics from the beginning up to the end offsets they have now, then stops: how
-   * state is restored from compacted topics. `partitions`, when given, limits the records
-   * handed over (the whole topic is still fetched).
+   * state is restored from compacted topics.
    */
   async readToEnd(
     topics: string[],
     handle: (records: KafkaRecord[]) => Promise<void> | void,
-    options: {
-      readCommitted?: boolean;
-      partitions?: (topic: string, partition: number) => boolean;
-    } = {},
+    options: { readCommitted?: boolean } = {},
   ): Promise<void> {
     const remaining = new Map<string, bigint>();
     for (const topic of topics) {
@@ -370,17 +362,7 @@ export class KafkaClient {
       await consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch }) => {
-          const records = batch.messages
-            .filter(() => options.partitions?.(batch.topic, batch.partition) ?? true)
-            .map((m) => ({
-              topic: batch.topic,
-              partition: batch.partition,
-              offset: m.offset,
-              key: m.key ?? null,
-              value: m.value ?? null,
-              headers: toHeaderBuffers(m.headers),
-              timestamp: m.timestamp,
-            }));
+          const records = toKafkaRecords(batch);
           if (records.length > 0) await handle(records);
         },
       });
@@ -490,6 +472,18 @@ function toKafkaMessage(message: OutgoingMessage) {
     headers: message.headers,
     partition: message.partition,
   };
+}
+
+function toKafkaRecords(batch: Batch): KafkaRecord[] {
+  return batch.messages.map((m) => ({
+    topic: batch.topic,
+    partition: batch.partition,
+    offset: m.offset,
+    key: m.key ?? null,
+    value: m.value ?? null,
+    headers: toHeaderBuffers(m.headers),
+    timestamp: m.timestamp,
+  }));
 }
 
 function toHeaderBuffers(headers: IHeaders | undefined): Record<string, Buffer> {

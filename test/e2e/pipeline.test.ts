@@ -23,19 +23,15 @@ import {
 import {
   createStreamHarness,
   eventually,
+  manualClock,
   privateTopicsEnv,
+  type ManualClock,
   type StreamHarness,
 } from '../support/stream-harness';
 
 const TODAY = '2026-11-25';
 const YORKSHIRE = '1-1RSG4X0';
 const root = join(__dirname, '..', '..');
-
-type Clock = { now(): Date; set(iso: string): void };
-const clockAt = (iso: string): Clock => {
-  let now = new Date(iso);
-  return { now: () => now, set: (next) => (now = new Date(next)) };
-};
 
 describe('the pipeline, end to end', () => {
   let harness: StreamHarness;
@@ -70,7 +66,7 @@ describe('the pipeline, end to end', () => {
   afterAll(() => es.close());
 
   async function runConnections(
-    clock: Clock = clockAt(`${TODAY}T10:00:00Z`),
+    clock: ManualClock = manualClock(`${TODAY}T10:00:00Z`),
   ): Promise<RunningConnections> {
     const processor = await startConnections({ env, clock });
     stops.push(() => processor.stop());
@@ -289,7 +285,7 @@ describe('the pipeline, end to end', () => {
         'r',
       )),
     ]);
-    const clock = clockAt(`${TODAY}T23:59:30Z`);
+    const clock = manualClock(`${TODAY}T23:59:30Z`);
     const connections = await runConnections(clock);
     await runSink();
     await eventually(async () => expect(await view('connectedindex')).toEqual(['7000001']), 60_000);

@@ -23,6 +23,8 @@ const say = (line: string) => process.stderr.write(`[reval tests] ${line}\n`);
 
 export default async function globalSetup(): Promise<void> {
   globalThis.__revalHarness = {};
+  // Processors log every start and stop; in a test run only warnings are worth reading.
+  process.env.LOG_LEVEL ??= 'warn';
   const source = serviceSource();
   if (source === 'none') {
     say('services: none (REVAL_TEST_SERVICES=none): tests that need them are skipped');

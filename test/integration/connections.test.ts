@@ -15,15 +15,12 @@ import {
 import {
   createStreamHarness,
   eventually,
+  manualClock,
   privateTopicsEnv,
   type StreamHarness,
 } from '../support/stream-harness';
 
 const TODAY = '2026-11-25';
-const clockAt = (iso: string) => {
-  let now = new Date(iso);
-  return { now: () => now, set: (next: string) => (now = new Date(next)) };
-};
 
 async function seed(harness: StreamHarness, doctorsPerBody: number) {
   const population = generatePopulation({ doctorsPerBody, today: TODAY });
@@ -97,7 +94,7 @@ describe('connections processor (real Kafka and registry)', () => {
     await harness.close();
   });
 
-  async function start(clock = clockAt(`${TODAY}T10:00:00Z`)) {
+  async function start(clock = manualClock(`${TODAY}T10:00:00Z`)) {
     const processor = await startConnections({
       env: harness.env,
       clock,
@@ -171,7 +168,7 @@ describe('connections processor (real Kafka and registry)', () => {
   });
 
   it('at midnight a programme that ended yesterday shows as ended, with no new event', async () => {
-    const clock = clockAt('2026-11-25T23:59:00Z');
+    const clock = manualClock('2026-11-25T23:59:00Z');
     const harnessEvents = harness.events;
     await harness.produce([
       ...(await harnessEvents.mysqlRow('Programme', 'c', {
@@ -289,7 +286,7 @@ describe('connections processor (real Kafka and registry)', () => {
     await start();
     const second = startConnections({
       env: harness.env,
-      clock: clockAt(`${TODAY}T10:00:00Z`),
+      clock: manualClock(`${TODAY}T10:00:00Z`),
       groupId: `${harness.topics.connections}-group`,
     });
     running.push(await second);

@@ -177,15 +177,4 @@ export class EsSinkHarness {
   }
 }
 
-/** Polls until `check` stops throwing (its last error is reported on timeout). */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
+export { eventually } from '../support/stream-harness';

@@ -133,3 +133,14 @@ export async function eventually<T>(
     }
   }
 }
+
+/** A clock tests move by hand, for processors that take an injectable clock. */
+export interface ManualClock {
+  now(): Date;
+  set(iso: string): void;
+}
+
+export function manualClock(iso: string): ManualClock {
+  let now = new Date(iso);
+  return { now: () => now, set: (next) => (now = new Date(next)) };
+}

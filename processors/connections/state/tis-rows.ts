@@ -1,4 +1,6 @@
-// The TCS row changes the TIS join consumes, as the Debezium edge normalises them.
+// The TCS row changes the TIS join consumes: the MySQL sources of the Debezium edge.
+import { MYSQL_SOURCES, type Change, type MySqlSourceName } from '../sources/changes';
+
 export type {
   ContactDetailsRow,
   CurriculumMembershipRow,
@@ -8,16 +10,7 @@ export type {
   ProgrammeMembershipRow,
   ProgrammeRow,
 } from '../sources/changes';
-import type { Change } from '../sources/changes';
 
-export const TIS_SOURCES = [
-  'contactDetails',
-  'gmcDetails',
-  'person',
-  'programmeMembership',
-  'curriculumMembership',
-  'programme',
-  'placement',
-] as const;
+export const TIS_SOURCES: readonly MySqlSourceName[] = MYSQL_SOURCES;
 
-export type TisChange = Extract<Change, { source: (typeof TIS_SOURCES)[number] }>;
+export type TisChange = Extract<Change, { source: MySqlSourceName; op: 'upsert' | 'delete' }>;
