@@ -111,18 +111,18 @@ async function publishRun(
   report: GmcSyncRunReport,
 ): Promise<void> {
   const { codecs, topics } = deps;
-  // Encode before the transaction opens, so it stays open for the sends alone.
-  const messages: OutgoingMessage[] = [];
-  for (const change of changes) {
-    messages.push({
-      key: change.state.gmcReferenceNumber,
-      value: await codecs.encode('gmcDoctor', change.state),
-    });
-  }
   const reportMessage = { key: report.runId, value: await codecs.encode('gmcSyncRun', report) };
   await producer.transaction(async (scope) => {
-    for (let i = 0; i < messages.length; i += SEND_CHUNK) {
-      await scope.send(topics.gmcDoctors, messages.slice(i, i + SEND_CHUNK));
+    // Encoded chunk by chunk: a first run's 100,000 encoded states need not all be in memory.
+    for (let i = 0; i < changes.length; i += SEND_CHUNK) {
+      const messages: OutgoingMessage[] = [];
+      for (const change of changes.slice(i, i + SEND_CHUNK)) {
+        messages.push({
+          key: change.state.gmcReferenceNumber,
+          value: await codecs.encode('gmcDoctor', change.state),
+        });
+      }
+      await scope.send(topics.gmcDoctors, messages);
     }
     await scope.send(topics.gmcSyncRuns, [reportMessage]);
   });
