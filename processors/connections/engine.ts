@@ -33,7 +33,8 @@ export class ConnectionsEngine {
   readonly gmc = new GmcTables();
   private readonly emitted = new Map<string, Emitted>();
   /** The newest source position applied to each CDC row. */
-  private readonly positions = new Map<string, number>();
+  // One map per source, keyed by the row key as it came: no concatenated keys to allocate.
+  private readonly positions = new Map<string, Map<string, number>>();
 
   constructor(private readonly designatedBodies: DesignatedBodyMap) {}
 
@@ -80,11 +81,12 @@ export class ConnectionsEngine {
    * history it only repeats the delete event before it, so it is ignored too.
    */
   private isNewest(change: Exclude<Change, Patch>): boolean {
-    const row = `${change.source}\u0000${change.key}`;
-    const known = this.positions.get(row);
+    let positions = this.positions.get(change.source);
+    if (!positions) this.positions.set(change.source, (positions = new Map()));
+    const known = positions.get(change.key);
     if (change.position === undefined) return !(change.op === 'delete' && known !== undefined);
     if (known !== undefined && change.position < known) return false;
-    this.positions.set(row, change.position);
+    positions.set(change.key, change.position);
     return true;
   }
 

@@ -5,6 +5,7 @@ import type { ConnectionsEngine, OutputRecord } from './engine';
 import { decodeGmcDoctor } from './gmc-doctors-source';
 import { INPUT_SOURCES, type InputSource } from './inputs';
 import { decodeChange } from './sources';
+import { gmcTopicSpecs } from '../gmc-fetch/topics';
 import type { Topics } from '../platform/config';
 import {
   partitionForKey,
@@ -24,8 +25,12 @@ export async function ensureConnectionsTopics(
   partitions: number,
 ): Promise<void> {
   await kafka.ensureTopics([
+    // gmc.doctors as the GMC sync creates it, whichever processor starts first.
+    ...gmcTopicSpecs(topics),
     // Debezium normally creates these; creating them (compacted) lets the stack start first.
-    ...[...inputTopicsOf(topics).keys()].map((topic) => ({ topic, compacted: true })),
+    ...[...inputTopicsOf(topics).keys()]
+      .filter((topic) => topic !== topics.gmcDoctors)
+      .map((topic) => ({ topic, compacted: true })),
     { topic: topics.connections, compacted: true, partitions },
     { topic: topics.dlq, compacted: false },
   ]);

@@ -3,7 +3,7 @@
 // empty, so its doctors stay as they were; a body whose answer would disconnect too many
 // of its doctors is held back by the safety valve unless forced. Only changes come out.
 import type { DesignatedBodyFetch, GmcDoctor } from '../platform/gmc-soap';
-import { connectedState, disconnectedState, sameGmcData, type GmcDoctorState } from './state';
+import { connectedState, disconnectedState, sameDoctorData, type GmcDoctorState } from './state';
 
 export type ChangeKind = 'connected' | 'disconnected' | 'moved' | 'updated';
 
@@ -146,13 +146,17 @@ export function compareGmcRun(input: CompareInput): Comparison {
     const stay = found.find((l) => l.designatedBody === previous?.designatedBody);
     const chosen = stay ?? found.find((l) => applied.has(l.designatedBody));
     if (!chosen || !applied.has(chosen.designatedBody)) continue; // only held lists know them
-    const state = connectedState(chosen.doctor, chosen.designatedBody, run);
-    if (!previous || previous.designatedBody === null) {
-      record('connected', chosen.designatedBody, previous, state);
-    } else if (previous.designatedBody !== chosen.designatedBody) {
-      record('moved', chosen.designatedBody, previous, state);
-    } else if (!sameGmcData(previous, state)) {
-      record('updated', chosen.designatedBody, previous, state);
+    const kind: ChangeKind | undefined =
+      !previous || previous.designatedBody === null
+        ? 'connected'
+        : previous.designatedBody !== chosen.designatedBody
+          ? 'moved'
+          : !previous.existsInGmc || !sameDoctorData(previous, chosen.doctor)
+            ? 'updated'
+            : undefined;
+    if (kind) {
+      const state = connectedState(chosen.doctor, chosen.designatedBody, run);
+      record(kind, chosen.designatedBody, previous, state);
     }
   }
 

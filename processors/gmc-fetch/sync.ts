@@ -4,6 +4,7 @@
 // run already under way, so the state read afterwards cannot be overtaken by its commit.
 import { randomUUID } from 'node:crypto';
 import type { Topics } from '../platform/config';
+import type { DesignatedBodyFetch } from '../platform/gmc-soap';
 import type { KafkaClient, OutgoingMessage, TransactionalProducer } from '../platform/kafka';
 import { createLogger, type Logger } from '../platform/logger';
 import type { SchemaRegistryCodecs } from '../platform/registry';
@@ -29,9 +30,10 @@ export interface GmcSyncOptions {
   /** Compare and report, publish nothing, fence nobody. */
   dryRun?: boolean;
   signal?: AbortSignal;
+  /** Called as each designated body's fetch ends (progress). */
+  onFetched?: (fetch: DesignatedBodyFetch) => void;
   /** GMC_SYNC_TRANSACTIONAL_ID: fixed, so that a second concurrent run fences the first. */
   transactionalId: string;
-  now?: () => Date;
 }
 
 export interface GmcSyncResult {
@@ -63,8 +65,11 @@ export class SyncCancelledError extends Error {
   }
 }
 
-/** Messages per produce request: a whole run in one request would pass the broker's limit. */
-const SEND_CHUNK = 1_000;
+/**
+ * Messages per produce request: a whole first run in one request would pass the broker's
+ * 1 MB batch limit; 2,000 states stay under it even on a topic with one partition.
+ */
+const SEND_CHUNK = 2_000;
 
 /** Kafka reports a fenced producer as one of these error types. */
 const FENCING_ERRORS = /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH|INVALID_PRODUCER_ID_MAPPING/;
@@ -95,13 +100,37 @@ export async function restoreGmcState(
       for (const record of records) {
         if (!record.key) continue;
         const gmcNumber = record.key.toString('utf8');
-        if (record.value === null) state.delete(gmcNumber);
-        else state.set(gmcNumber, intern((await codecs.decode(record.value)) as GmcDoctorState));
+        if (record.value === null) {
+          state.delete(gmcNumber);
+          continue;
+        }
+        // A state we cannot read makes every comparison doubtful: the run stops here.
+        const decoded = await codecs.decode(record.value).catch((error: unknown) => {
+          throw new Error(
+            `cannot restore ${topic} partition ${record.partition} offset ${record.offset} ` +
+              `(doctor ${gmcNumber}): ${error instanceof Error ? error.message : String(error)}`,
+          );
+        });
+        state.set(gmcNumber, intern(decoded as GmcDoctorState));
       }
     },
     { readCommitted: true },
   );
   return state;
+}
+
+async function encodeChunk(
+  codecs: SchemaRegistryCodecs,
+  changes: readonly DoctorChange[],
+): Promise<OutgoingMessage[]> {
+  const messages: OutgoingMessage[] = [];
+  for (const change of changes) {
+    messages.push({
+      key: change.state.gmcReferenceNumber,
+      value: await codecs.encode('gmcDoctor', change.state),
+    });
+  }
+  return messages;
 }
 
 async function publishRun(
@@ -113,34 +142,19 @@ async function publishRun(
   const { codecs, topics } = deps;
   const reportMessage = { key: report.runId, value: await codecs.encode('gmcSyncRun', report) };
   await producer.transaction(async (scope) => {
-    // Encoded chunk by chunk: a first run's 100,000 encoded states need not all be in memory.
+    // Chunk by chunk, each encoded while the previous one is on its way to the broker: a
+    // first run's hundred thousand encoded states need never be in memory at once.
+    let sending: Promise<void> = Promise.resolve();
     for (let i = 0; i < changes.length; i += SEND_CHUNK) {
-      const messages: OutgoingMessage[] = [];
-      for (const change of changes.slice(i, i + SEND_CHUNK)) {
-        messages.push({
-          key: change.state.gmcReferenceNumber,
-          value: await codecs.encode('gmcDoctor', change.state),
-        });
-      }
-      await scope.send(topics.gmcDoctors, messages);
+      const messages = await encodeChunk(codecs, changes.slice(i, i + SEND_CHUNK));
+      await sending;
+      sending = scope.send(topics.gmcDoctors, messages);
+      // Awaited on the next turn; until then a failure must not count as unhandled.
+      sending.catch(() => undefined);
     }
+    await sending;
     await scope.send(topics.gmcSyncRuns, [reportMessage]);
   });
-}
-
-/**
- * Takes the run's transactional id now, before any state is read: an empty transaction
- * makes the client register the id with the broker (kafkajs only does so when the first
- * transaction begins), which fences any run that took it earlier and aborts its open
- * transaction, so the state restored afterwards can no longer be overtaken by its commit.
- */
-async function claimTransactionalId(
-  kafka: KafkaClient,
-  options: GmcSyncOptions,
-): Promise<TransactionalProducer> {
-  const producer = await kafka.createTransactionalProducer(options.transactionalId);
-  await producer.transaction(async () => undefined);
-  return producer;
 }
 
 export async function runGmcSync(
@@ -148,17 +162,18 @@ export async function runGmcSync(
   options: GmcSyncOptions,
 ): Promise<GmcSyncResult> {
   const log = deps.logger ?? createLogger('gmc-sync');
-  const now = options.now ?? (() => new Date());
   const started = performance.now();
   const runId = randomUUID();
-  const requestTime = now();
+  const requestTime = new Date();
   log.info(
     { runId, designatedBodies: options.designatedBodies, dryRun: !!options.dryRun },
     'GMC sync run started',
   );
 
   await deps.kafka.ensureTopics(gmcTopicSpecs(deps.topics));
-  const producer = options.dryRun ? undefined : await claimTransactionalId(deps.kafka, options);
+  const producer = options.dryRun
+    ? undefined
+    : await deps.kafka.createTransactionalProducer(options.transactionalId);
   try {
     const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
       const t = performance.now();
@@ -169,6 +184,7 @@ export async function runGmcSync(
         fetchAllDesignatedBodies(deps.gmc, options.designatedBodies, {
           concurrency: options.concurrency,
           signal: options.signal,
+          onFetched: options.onFetched,
         }),
       ),
       timed(() => restoreGmcState(deps.kafka, deps.codecs, deps.topics.gmcDoctors)),
@@ -188,7 +204,7 @@ export async function runGmcSync(
     const report = buildRunReport(comparison, {
       runId,
       requestTime,
-      finishedTime: now(),
+      finishedTime: new Date(),
       forced: !!options.force,
     });
 

@@ -230,7 +230,7 @@ export class KafkaClient {
       transactionTimeout: 60_000,
     });
     await producer.connect();
-    return {
+    const transactionalProducer: TransactionalProducer = {
       transaction: async (work) => {
         const transaction: Transaction = await producer.transaction();
         try {
@@ -252,6 +252,11 @@ export class KafkaClient {
       },
       disconnect: () => producer.disconnect(),
     };
+    // kafkajs registers the transactional id with the broker only when the first
+    // transaction begins; an empty one now fences any older producer at creation, as the
+    // contract above promises, and aborts its open transaction.
+    await transactionalProducer.transaction(async () => undefined);
+    return transactionalProducer;
   }
 
   /**

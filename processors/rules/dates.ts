@@ -127,6 +127,24 @@ export function compareInstants(a: Instant, b: Instant): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+// Building a DateTimeFormat costs far more than using one, and the stream asks for today's
+// date on every batch.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormatIn(timeZone: string): Intl.DateTimeFormat {
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      era: 'short',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dateFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 /**
  * The calendar date at `instant` in `timeZone` (IANA name). Uses the time-zone database
  * behind Intl, never a fixed offset, so both daylight-saving changes and dates that differ
@@ -134,13 +152,7 @@ export function compareInstants(a: Instant, b: Instant): number {
  */
 export function todayIn(instant: Date, timeZone: string): LocalDate {
   if (Number.isNaN(instant.getTime())) throw new RangeError('todayIn: invalid Date');
-  const formatted = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    era: 'short',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(instant);
+  const formatted = dateFormatIn(timeZone).formatToParts(instant);
   const part = (type: string): string => formatted.find((p) => p.type === type)?.value ?? '';
   const date = `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
   if (part('era') !== 'AD' || !isLocalDate(date)) {

@@ -40,6 +40,8 @@ export interface FreshnessResult {
   endDateEdits: number;
   /** Produce to searchable, in ms, for every event seen in a search. */
   latenciesMs: number[];
+  /** Every event seen: its doctor and when it was produced (epoch ms), for stage timings. */
+  seen: { gmc: string; producedEpochMs: number }[];
   /** Events never seen before the drain deadline. */
   missing: number;
   /** Achieved production rate. */
@@ -50,13 +52,14 @@ export interface FreshnessResult {
 
 interface Pending {
   producedAt: number;
+  producedEpochMs: number;
   field: 'doctorLastName' | 'membershipEndDate';
   expected: string;
 }
 
 interface Edit {
   gmc: string;
-  pending: Omit<Pending, 'producedAt'>;
+  pending: Omit<Pending, 'producedAt' | 'producedEpochMs'>;
   messages: Promise<DebeziumMessage[]>;
 }
 
@@ -66,6 +69,7 @@ export async function measureFreshness(options: FreshnessOptions): Promise<Fresh
   const edits = new EditPlanner(options);
   const pending = new Map<string, Pending>();
   const latenciesMs: number[] = [];
+  const seen: FreshnessResult['seen'] = [];
   let producing = true;
   let polls = 0;
   let pollMs = 0;
@@ -89,6 +93,7 @@ export async function measureFreshness(options: FreshnessOptions): Promise<Fresh
           const waiting = pending.get(hit.id);
           if (waiting && hit.source[waiting.field] === waiting.expected) {
             latenciesMs.push(seenAt - waiting.producedAt);
+            seen.push({ gmc: hit.id, producedEpochMs: waiting.producedEpochMs });
             pending.delete(hit.id);
           }
         }
@@ -116,14 +121,15 @@ export async function measureFreshness(options: FreshnessOptions): Promise<Fresh
         const edit = edits.next(pending);
         if (!edit) continue;
         // Pending from now on, so that the same batch never picks the doctor twice.
-        const entry = { ...edit.pending, producedAt: NaN };
+        const entry = { ...edit.pending, producedAt: NaN, producedEpochMs: NaN };
         pending.set(edit.gmc, entry);
         batch.push(entry);
         encoding.push(edit.messages);
       }
       const messages = (await Promise.all(encoding)).flat();
       const producedAt = performance.now();
-      for (const entry of batch) entry.producedAt = producedAt;
+      const producedEpochMs = Date.now();
+      for (const entry of batch) Object.assign(entry, { producedAt, producedEpochMs });
       await harness.produce(messages);
     }
   } finally {
@@ -136,6 +142,7 @@ export async function measureFreshness(options: FreshnessOptions): Promise<Fresh
     nameEdits: edits.nameEdits,
     endDateEdits: edits.endDateEdits,
     latenciesMs,
+    seen,
     missing: pending.size,
     eventsPerSecond: (edits.nameEdits + edits.endDateEdits) / productionSeconds,
     meanPollMs: polls > 0 ? pollMs / polls : 0,

@@ -7,7 +7,8 @@
 // compare and publish times, peak RSS and each sync's ratio to the bare fetch.
 // Needs Kafka and the schema registry: uses KAFKA_BROKERS / SCHEMA_REGISTRY_URL when set,
 // otherwise starts the local stack (and stops what it started).
-// Run: npm run build && npm run bench:gmc [-- bodies=14 doctors=8000]
+// Run: npm run build && npm run bench:gmc [-- bodies=14 doctors=8000 node-options=--flag,...]
+// (node-options go to the measured steps, e.g. node-options=--max-old-space-size=256)
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
@@ -25,9 +26,12 @@ import { fetchAllDesignatedBodies } from '../../processors/gmc-fetch/fetch-all';
 import { runGmcSync } from '../../processors/gmc-fetch/sync';
 import { startStack, stackDown, type ServiceName } from '../../processors/stack';
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=') as [string, string]));
+const args: Record<string, string> = Object.fromEntries(
+  process.argv.slice(2).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
+);
 const BODIES = ENGLISH_AND_NI_DESIGNATED_BODIES.slice(0, Number(args.bodies ?? 14));
 const DOCTORS = Number(args.doctors ?? 8_000);
+const NODE_OPTIONS = args['node-options'] ? args['node-options'].split(',') : [];
 const CONCURRENCY = 4;
 const CHURN = 0.02;
 
@@ -85,7 +89,10 @@ async function step(name: string, url: string): Promise<void> {
 async function runStep(name: string, url: string, env: NodeJS.ProcessEnv): Promise<StepResult> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [__filename, `step=${name}`, `url=${url}`, `bodies=${BODIES.length}`, `doctors=${DOCTORS}`],
+    [...NODE_OPTIONS, __filename, `step=${name}`, `url=${url}`].concat([
+      `bodies=${BODIES.length}`,
+      `doctors=${DOCTORS}`,
+    ]),
     { env, maxBuffer: 1 << 20 },
   );
   return JSON.parse(stdout.trim().split('\n').pop()!) as StepResult;
@@ -176,7 +183,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         `GMC sync benchmark: ${BODIES.length} designated bodies x ${DOCTORS} doctors, ` +
-          `concurrency ${CONCURRENCY}, fake GMC in its own process, each step in a fresh process`,
+          `concurrency ${CONCURRENCY}, fake GMC in its own process, each step in a fresh process` +
+          (NODE_OPTIONS.length > 0 ? ` (node ${NODE_OPTIONS.join(' ')})` : ''),
         `bare fetch (no Kafka): ${seconds(fetchBefore.totalMs)} before (peak RSS ` +
           `${fetchBefore.peakRssMb} MB), ${seconds(fetchAfter.totalMs)} after, mean ${seconds(bare)}`,
         `${'run'.padEnd(20)} ${columns.map((c, i) => c.padStart(i < 5 ? 9 : i === 7 ? 9 : 8)).join(' ')}`,

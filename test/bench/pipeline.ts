@@ -295,6 +295,38 @@ async function sinkCaughtUp(harness: StreamHarness, groupId: string): Promise<vo
   }
 }
 
+/** Records on reval.connections (sum of end offsets; the topic is never trimmed here). */
+async function recordCount(harness: StreamHarness): Promise<number> {
+  let total = 0;
+  for (const { high } of (await harness.kafka.endOffsets(harness.topics.connections)).values()) {
+    total += Number(high);
+  }
+  return total;
+}
+
+/**
+ * The first half of each freshness latency: from the produce to the connections processor's
+ * record for that doctor (Kafka CreateTime, set by its producer on this same machine).
+ */
+async function connectionsStage(
+  harness: StreamHarness,
+  from: Map<number, { low: string; high: string }>,
+  fresh: FreshnessResult,
+): Promise<number[]> {
+  const written = new Map<string, number[]>();
+  for (const record of await harness.readAll(harness.topics.connections)) {
+    if (BigInt(record.offset) < BigInt(from.get(record.partition)?.high ?? '0')) continue;
+    const key = record.key?.toString() ?? '';
+    written.set(key, [...(written.get(key) ?? []), Number(record.timestamp)]);
+  }
+  const stages: number[] = [];
+  for (const { gmc, producedEpochMs } of fresh.seen) {
+    const at = (written.get(gmc) ?? []).find((t) => t >= producedEpochMs - 5);
+    if (at !== undefined) stages.push((at - producedEpochMs) / 1000);
+  }
+  return stages.sort((a, b) => a - b);
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
@@ -354,13 +386,252 @@ function table(rows: Row[]): string {
   ].join('\n');
 }
 
-async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
-  // This process's own clients log only errors; the children get LOG_LEVEL from `env`.
-  const childLogLevel = process.env.LOG_LEVEL ?? 'warn';
-  process.env.LOG_LEVEL = 'error';
+interface Run {
+  options: Options;
+  env: Env;
+  prefix: string;
+  views: ViewNames;
+  harness: StreamHarness;
+  es: ElasticsearchClient;
+  nodeArgs: string[];
+  /** Processes to stop if a measurement fails half-way. */
+  children: RevalChild[];
+}
+
+interface Figures {
+  doctors: number;
+  doctorsPerBody: number;
+  tisOnly: number;
+  seeded: Seeded;
+  raw: RawConsumeResult & { load: number };
+  rebuilt: RebuildFigures;
+  bulk: BulkLoadResult & { load: number };
+  cold: ColdStart & { startupWrites: number };
+  sinkCatchUpSeconds: number;
+  fresh: FreshnessResult & { load: number; endLoad: number; toConnections: number[] };
+  rss: { connections: number; sink: number };
+}
+
+async function measure(run: Run): Promise<Figures> {
+  const { options, env, harness, es, views, nodeArgs } = run;
+
+  // ── The population, as CDC events and GMC states ────────────────────────────────────────
+  const today = todayIn(new Date(), timeZone(env));
+  const doctorsPerBody = doctorsPerBodyFor(options.doctors);
+  const population = generatePopulation({ doctorsPerBody, today, seed: 7 });
+  const states = gmcStates(population, new Date(Date.now() - 3_600_000));
+  const gmcListed = new Set(states.map((s) => s.gmcReferenceNumber));
+  const doctors = new Set([...population.persons.map((p) => p.gmcReferenceNumber), ...gmcListed])
+    .size;
+  const tisOnly = population.persons.length - states.length;
+  say(
+    `${int(doctors)} doctors: ${DESIGNATED_BODIES.length} designated bodies x ${int(doctorsPerBody)} ` +
+      `listed by GMC + ${int(tisOnly)} TIS-only; topics ${run.prefix}.*, indices ${views.prefix}*`,
+  );
+  say(`producing CDC events (${options.format}) and GMC states…`);
+  const seeded = await seed(harness, population, states, options.format);
+  say(
+    `  ${int(seeded.tisRecords)} CDC + ${int(seeded.gmcRecords)} GMC records, ` +
+      `${(seeded.bytes / 1e6).toFixed(0)} MB, in ${secs(seeded.seconds)}`,
+  );
+
+  // ── (2a) plain kafkajs consumer over the input topics ─────────────────────────────────────
+  say('(2a) plain kafkajs consumer over the input topics…');
+  const consumeLoad = load1();
+  const inputTopics = [...inputTopicsOf(harness.topics).keys()];
+  const raw = { ...(await rawConsume(kafkaConfig(env).brokers, inputTopics)), load: consumeLoad };
+  say(`  ${int(raw.records)} records in ${secs(raw.seconds)}`);
+
+  // ── (1) rebuild --from-sources ────────────────────────────────────────────────────────────
+  say('(1) reval rebuild --from-sources (child process)…');
+  const rebuilt = await rebuildFromSources(env, es, views, nodeArgs);
+  say(`  ${int(rebuilt.searchable)} searchable documents in ${secs(rebuilt.wallSeconds)}`);
+  if (rebuilt.searchable !== doctors) {
+    say(`  WARNING: the index holds ${rebuilt.searchable} documents, expected ${doctors}`);
+  }
+
+  // ── (2b) plain _bulk of the same final documents ──────────────────────────────────────────
+  say('(2b) plain _bulk loader on the final documents of reval.connections…');
+  const latest = await harness.latestConnections();
+  const current = new Map<string, CurrentRecord | null>();
+  const documents = [];
+  for (const [gmc, { value }] of latest) {
+    current.set(gmc, value);
+    if (value) documents.push(toDoctorDocument(value));
+  }
+  latest.clear();
+  const bulkLoad = load1();
+  const bulk = {
+    ...(await bulkLoadRaw(documents, { es, index: `${views.prefix}raw-bulk` })),
+    load: bulkLoad,
+  };
+  documents.length = 0;
+  say(`  ${int(bulk.documents)} documents in ${secs(bulk.seconds)}`);
+
+  // ── (4) cold start of connections, then es-sink, as production runs them ─────────────────
+  say('(4) reval run connections (child process) to ready…');
+  const port = randomPort();
+  const recordsBefore = await recordCount(harness);
+  const coldLoad = load1();
+  const connections = spawnReval(['run', 'connections'], {
+    env: { ...env, LOG_LEVEL: 'info', METRICS_PORT: String(port) },
+    nodeArgs,
+  });
+  run.children.push(connections);
+  const cold = {
+    ...(await coldStartConnections(connections, port, coldLoad)),
+    startupWrites: (await recordCount(harness)) - recordsBefore,
+  };
+  say(`  ready in ${secs(cold.seconds)}`);
+  say('    reval run es-sink (child process), catching up with reval.connections…');
+  const sinkStarted = performance.now();
+  const sink = spawnReval(['run', 'es-sink'], {
+    env: { ...env, METRICS_PORT: String(port + 1) },
+    nodeArgs,
+  });
+  run.children.push(sink);
+  await Promise.race([
+    sinkCaughtUp(harness, env.ES_SINK_GROUP_ID as string),
+    sink.exit.then(() => Promise.reject(new Error('es-sink exited'))),
+  ]);
+  const sinkCatchUpSeconds = (performance.now() - sinkStarted) / 1000;
+  say(`  es-sink caught up in ${secs(sinkCatchUpSeconds)}`);
+
+  // ── (3) freshness ─────────────────────────────────────────────────────────────────────────
+  say(`(3) freshness: ${options.eventsPerSecond} CDC events/s for ${options.freshnessSeconds} s…`);
+  const freshLoad = load1();
+  const connectionsEnds = await harness.kafka.endOffsets(harness.topics.connections);
+  const measured = await measureFreshness({
+    harness,
+    es,
+    alias: views.master,
+    persons: population.persons,
+    current,
+    gmcListed,
+    format: options.format,
+    eventsPerSecond: options.eventsPerSecond,
+    seconds: options.freshnessSeconds,
+  });
+  const fresh = {
+    ...measured,
+    load: freshLoad,
+    endLoad: load1(),
+    toConnections: await connectionsStage(harness, connectionsEnds, measured),
+  };
+  say(`  ${int(fresh.latenciesMs.length)} of ${int(fresh.produced)} edits seen`);
+
+  // ── (5) peak RSS ──────────────────────────────────────────────────────────────────────────
+  const rss = { connections: connections.peakMb(), sink: sink.peakMb() };
+  for (const child of run.children.splice(0)) await child.stop();
+
+  return {
+    doctors,
+    doctorsPerBody,
+    tisOnly,
+    seeded,
+    raw,
+    rebuilt,
+    bulk,
+    cold,
+    sinkCatchUpSeconds,
+    fresh,
+    rss,
+  };
+}
+
+const FORMAT_NAMES: Record<Format, string> = {
+  json: 'Debezium JSON with schema (JsonConverter, schemas.enable=true)',
+  'json-schemaless': 'Debezium JSON without schema',
+  avro: 'Debezium Avro through the registry',
+};
+
+function report(options: Options, f: Figures, views: ViewNames, startLoads: string): string {
+  const rebuildRate = f.doctors / f.rebuilt.wallSeconds;
+  const consumeRate = f.doctors / f.raw.seconds;
+  const bulkRate = f.bulk.documents / f.bulk.seconds;
+  const ratio = rebuildRate / Math.min(consumeRate, bulkRate);
+  const sorted = [...f.fresh.latenciesMs].sort((a, b) => a - b).map((ms) => ms / 1000);
+  const [p50, p95, p99] = [0.5, 0.95, 0.99].map((p) => percentile(sorted, p));
+  const stage = (p: number) => percentile(f.fresh.toConnections, p).toFixed(2);
+  const rss = (what: string, mb: number, goal = `< ${GOALS.rssMb} MB`): Row => ({
+    what,
+    figure: `${mb} MB`,
+    goal,
+    pass: mb < GOALS.rssMb,
+  });
+  const rows: Row[] = [
+    {
+      what: '(1) rebuild --from-sources → searchable',
+      figure: `${int(rebuildRate)} doctors/s, ${secs(f.rebuilt.wallSeconds)} wall`,
+      load: f.rebuilt.load,
+    },
+    {
+      what: '(2a) plain kafkajs consumer, input topics',
+      figure: `${int(consumeRate)} doctors/s (${int(f.raw.records / f.raw.seconds)} records/s, ${secs(f.raw.seconds)})`,
+      load: f.raw.load,
+    },
+    {
+      what: '(2b) plain _bulk loader, final documents',
+      figure: `${int(bulkRate)} doctors/s (${secs(f.bulk.seconds)})`,
+      load: f.bulk.load,
+    },
+    {
+      what: '    replay ratio (1) / slower of (2a), (2b)',
+      figure: `${ratio.toFixed(2)} (slower: ${consumeRate < bulkRate ? '2a consume' : '2b bulk'})`,
+      goal: `≥ ${GOALS.replayRatio.toFixed(2)}`,
+      pass: ratio >= GOALS.replayRatio,
+    },
+    {
+      what: `(3) freshness at ${options.eventsPerSecond}/s, produce → searchable`,
+      figure: `p50 ${p50.toFixed(2)} s, p95 ${p95.toFixed(2)} s, p99 ${p99.toFixed(2)} s`,
+      goal: `p99 < ${GOALS.freshnessP99Seconds} s`,
+      pass: p99 < GOALS.freshnessP99Seconds && f.fresh.missing === 0,
+      load: f.fresh.load,
+    },
+    {
+      what: '(4) cold start, run connections → ready',
+      figure: secs(f.cold.seconds),
+      goal: `< ${GOALS.coldStartSeconds} s`,
+      pass: f.cold.seconds < GOALS.coldStartSeconds,
+      load: f.cold.load,
+    },
+    rss('(5) peak RSS, connections', f.rss.connections),
+    rss('    peak RSS, es-sink', f.rss.sink),
+    rss('    peak RSS, rebuild --from-sources', f.rebuilt.peakMb, `(< ${GOALS.rssMb} MB)`),
+  ];
+  const notes = [
+    `(1)  rebuild's own report: ${secs(f.rebuilt.reportedSeconds)} (wall adds node start-up); per phase: ${f.rebuilt.phases}`,
+    `     ${f.rebuilt.recomputeLine}`,
+    `     ${int(f.rebuilt.searchable)} documents searchable in ${views.master} (expected ${int(f.doctors)})`,
+    `(2a) ${int(f.raw.records)} records, ${(f.raw.bytes / 1e6).toFixed(0)} MB of values, ${(f.raw.bytes / 1e6 / f.raw.seconds).toFixed(0)} MB/s; kafkajs imported directly, default fetch sizes`,
+    `(2b) bulkLoadRaw: ${int(f.bulk.documents)} documents, 1,000 per request, 2 in flight, refresh off then on`,
+    `(3)  ${int(f.fresh.produced)} edits (${int(f.fresh.endDateEdits)} programme end dates, ${int(f.fresh.nameEdits)} TIS surnames) at ${f.fresh.eventsPerSecond.toFixed(0)}/s; ` +
+      `${int(sorted.length)} seen, ${int(f.fresh.missing)} not seen within 30 s; max ${percentile(sorted, 1).toFixed(2)} s`,
+    `     stage: produce → record on reval.connections (its CreateTime) p50 ${stage(0.5)} s, p95 ${stage(0.95)} s, p99 ${stage(0.99)} s; ` +
+      'the rest is es-sink + refresh + poll',
+    `     search polls of the alias every 50 ms (mean ${f.fresh.meanPollMs.toFixed(0)} ms each), no _refresh; time taken at the poll's answer (upper bound)`,
+    `     load average rose to ${f.fresh.endLoad.toFixed(2)} by the end of the freshness run`,
+    `(4)  spawn → "connections processor started" ${f.cold.started?.toFixed(1) ?? '?'} s → inputs caught up ${f.cold.caughtUp?.toFixed(1) ?? '?'} s → /readyz 200 ${f.cold.seconds.toFixed(1)} s`,
+    `     records written to reval.connections at start-up: ${int(f.cold.startupWrites)} (0 expected: the rebuild left them current)`,
+    `     then es-sink caught up with reval.connections (${int(f.doctors)} records, all already indexed) in ${secs(f.sinkCatchUpSeconds)}`,
+    '(5)  VmHWM (peak resident set) of each child process over its whole run',
+  ];
+  return [
+    '',
+    `reval-stream pipeline benchmark — ${int(f.doctors)} doctors (${DESIGNATED_BODIES.length} bodies x ${int(f.doctorsPerBody)} listed by GMC + ${int(f.tisOnly)} TIS-only), ${FORMAT_NAMES[options.format]}`,
+    `machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}; load average (1/5/15 min) at start ${startLoads}, at end ${loads()}`,
+    `inputs: ${int(f.seeded.tisRecords)} CDC records on 7 TCS topics + ${int(f.seeded.gmcRecords)} gmc.doctors records, ${(f.seeded.bytes / 1e6).toFixed(0)} MB (produced in ${secs(f.seeded.seconds)})`,
+    '',
+    table(rows),
+    '',
+    ...notes,
+    '',
+  ].join('\n');
+}
+
+/** One measured run on private topics and indices, cleaned up whatever happens. */
+async function benchmark(options: Options, childLogLevel: string): Promise<void> {
   const startLoads = loads();
-  const started = await services();
   const prefix = `bench${randomUUID().slice(0, 8)}`;
   const env: Env = {
     ...privateTopicsEnv(prefix, process.env),
@@ -369,218 +640,48 @@ async function main(): Promise<void> {
     CONNECTIONS_GROUP_ID: `${prefix}-connections`,
     LOG_LEVEL: childLogLevel,
   };
-  const nodeArgs = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
-  const logger = createLogger('bench-pipeline', 'warn');
   const views = viewNames(env.ES_INDEX_PREFIX);
+  const es = new ElasticsearchClient(elasticsearchConfig(env), createLogger('bench', 'error'));
   const harness = await createStreamHarness(env);
-  const es = new ElasticsearchClient(elasticsearchConfig(env), logger);
-  const children: RevalChild[] = [];
-  let failed = false;
+  const run: Run = {
+    options,
+    env,
+    prefix,
+    views,
+    harness,
+    es,
+    nodeArgs: options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [],
+    children: [],
+  };
+  let failed = true;
   try {
-    // ── Population ──────────────────────────────────────────────────────────────────────
-    const today = todayIn(new Date(), timeZone(env));
-    const doctorsPerBody = doctorsPerBodyFor(options.doctors);
-    const population = generatePopulation({ doctorsPerBody, today, seed: 7 });
-    const states = gmcStates(population, new Date(Date.now() - 3_600_000));
-    const gmcListed = new Set(states.map((s) => s.gmcReferenceNumber));
-    const doctors = new Set([...population.persons.map((p) => p.gmcReferenceNumber), ...gmcListed])
-      .size;
-    say(
-      `${int(doctors)} doctors: ${DESIGNATED_BODIES.length} designated bodies x ${int(doctorsPerBody)} ` +
-        `listed by GMC + ${int(population.persons.length - states.length)} TIS-only; ` +
-        `topics ${prefix}.*, indices ${views.prefix}*`,
-    );
-    say(`producing CDC events (${options.format}) and GMC states…`);
-    const seeded = await seed(harness, population, states, options.format);
-    say(
-      `  ${int(seeded.tisRecords)} CDC + ${int(seeded.gmcRecords)} GMC records, ` +
-        `${(seeded.bytes / 1e6).toFixed(0)} MB, in ${secs(seeded.seconds)}`,
-    );
-    const inputTopics = [...inputTopicsOf(harness.topics).keys()];
-
-    // ── (2a) plain kafkajs consumer over the input topics ──────────────────────────────────
-    say('(2a) plain kafkajs consumer over the input topics…');
-    const consumeLoad = load1();
-    const raw: RawConsumeResult = await rawConsume(kafkaConfig(env).brokers, inputTopics);
-    say(`  ${int(raw.records)} records in ${secs(raw.seconds)}`);
-
-    // ── (1) rebuild --from-sources ─────────────────────────────────────────────────────────
-    say('(1) reval rebuild --from-sources (child process)…');
-    const rebuilt = await rebuildFromSources(env, es, views, nodeArgs);
-    say(`  ${int(rebuilt.searchable)} searchable documents in ${secs(rebuilt.wallSeconds)}`);
-    if (rebuilt.searchable !== doctors) {
-      say(`  WARNING: the index holds ${rebuilt.searchable} documents, expected ${doctors}`);
-    }
-
-    // ── (2b) plain _bulk of the same final documents ───────────────────────────────────────
-    say('(2b) plain _bulk loader on the final documents of reval.connections…');
-    const latest = await harness.latestConnections();
-    const current = new Map<string, CurrentRecord | null>();
-    const documents = [];
-    for (const [gmc, { value }] of latest) {
-      current.set(gmc, value);
-      if (value) documents.push(toDoctorDocument(value));
-    }
-    latest.clear();
-    const bulkLoad = load1();
-    const bulk: BulkLoadResult = await bulkLoadRaw(documents, {
-      es,
-      index: `${views.prefix}raw-bulk`,
-    });
-    documents.length = 0;
-    say(`  ${int(bulk.documents)} documents in ${secs(bulk.seconds)}`);
-
-    // ── (4) cold start of connections, then es-sink, as production runs them ──────────────
-    say('(4) reval run connections (child process) to ready…');
-    const connectionsPort = randomPort();
-    const coldLoad = load1();
-    const connections = spawnReval(['run', 'connections'], {
-      env: { ...env, LOG_LEVEL: 'info', METRICS_PORT: String(connectionsPort) },
-      nodeArgs,
-    });
-    children.push(connections);
-    const cold = await coldStartConnections(connections, connectionsPort, coldLoad);
-    say(`  ready in ${secs(cold.seconds)}`);
-    say('    reval run es-sink (child process), catching up with reval.connections…');
-    const sinkStarted = performance.now();
-    const sink = spawnReval(['run', 'es-sink'], {
-      env: { ...env, METRICS_PORT: String(connectionsPort + 1) },
-      nodeArgs,
-    });
-    children.push(sink);
-    await Promise.race([
-      sinkCaughtUp(harness, env.ES_SINK_GROUP_ID as string),
-      sink.exit.then(() => Promise.reject(new Error('es-sink exited'))),
-    ]);
-    const sinkCatchUpSeconds = (performance.now() - sinkStarted) / 1000;
-    say(`  es-sink caught up in ${secs(sinkCatchUpSeconds)}`);
-
-    // ── (3) freshness ───────────────────────────────────────────────────────────────────────
-    say(
-      `(3) freshness: ${options.eventsPerSecond} CDC events/s for ${options.freshnessSeconds} s…`,
-    );
-    const freshLoad = load1();
-    const fresh: FreshnessResult = await measureFreshness({
-      harness,
-      es,
-      alias: views.master,
-      persons: population.persons,
-      current,
-      gmcListed,
-      format: options.format,
-      eventsPerSecond: options.eventsPerSecond,
-      seconds: options.freshnessSeconds,
-    });
-    const freshEndLoad = load1();
-    const sorted = [...fresh.latenciesMs].sort((a, b) => a - b).map((ms) => ms / 1000);
-    say(`  ${int(sorted.length)} of ${int(fresh.produced)} edits seen`);
-
-    // ── (5) peak RSS ────────────────────────────────────────────────────────────────────────
-    const connectionsMb = connections.peakMb();
-    const sinkMb = sink.peakMb();
-    for (const child of children.splice(0)) await child.stop();
-
-    // ── The table ───────────────────────────────────────────────────────────────────────────
-    const rebuildRate = doctors / rebuilt.wallSeconds;
-    const consumeRate = doctors / raw.seconds;
-    const bulkRate = bulk.documents / bulk.seconds;
-    const slower = Math.min(consumeRate, bulkRate);
-    const ratio = rebuildRate / slower;
-    const [p50, p95, p99] = [0.5, 0.95, 0.99].map((p) => percentile(sorted, p));
-    const rows: Row[] = [
-      {
-        what: '(1) rebuild --from-sources → searchable',
-        figure: `${int(rebuildRate)} doctors/s, ${secs(rebuilt.wallSeconds)} wall`,
-        load: rebuilt.load,
-      },
-      {
-        what: '(2a) plain kafkajs consumer, input topics',
-        figure: `${int(consumeRate)} doctors/s (${int(raw.records / raw.seconds)} records/s, ${secs(raw.seconds)})`,
-        load: consumeLoad,
-      },
-      {
-        what: '(2b) plain _bulk loader, final documents',
-        figure: `${int(bulkRate)} doctors/s (${secs(bulk.seconds)})`,
-        load: bulkLoad,
-      },
-      {
-        what: '    replay ratio (1) / slower of (2a), (2b)',
-        figure: `${ratio.toFixed(2)} (slower: ${consumeRate < bulkRate ? '2a consume' : '2b bulk'})`,
-        goal: `≥ ${GOALS.replayRatio.toFixed(2)}`,
-        pass: ratio >= GOALS.replayRatio,
-      },
-      {
-        what: `(3) freshness at ${options.eventsPerSecond}/s, produce → searchable`,
-        figure: `p50 ${p50.toFixed(2)} s, p95 ${p95.toFixed(2)} s, p99 ${p99.toFixed(2)} s`,
-        goal: `p99 < ${GOALS.freshnessP99Seconds} s`,
-        pass: p99 < GOALS.freshnessP99Seconds && fresh.missing === 0,
-        load: freshLoad,
-      },
-      {
-        what: '(4) cold start, run connections → ready',
-        figure: secs(cold.seconds),
-        goal: `< ${GOALS.coldStartSeconds} s`,
-        pass: cold.seconds < GOALS.coldStartSeconds,
-        load: cold.load,
-      },
-      {
-        what: '(5) peak RSS, connections',
-        figure: `${connectionsMb} MB`,
-        goal: `< ${GOALS.rssMb} MB`,
-        pass: connectionsMb < GOALS.rssMb,
-      },
-      {
-        what: '    peak RSS, es-sink',
-        figure: `${sinkMb} MB`,
-        goal: `< ${GOALS.rssMb} MB`,
-        pass: sinkMb < GOALS.rssMb,
-      },
-      {
-        what: '    peak RSS, rebuild --from-sources (command)',
-        figure: `${rebuilt.peakMb} MB`,
-        goal: `(< ${GOALS.rssMb} MB)`,
-        pass: rebuilt.peakMb < GOALS.rssMb,
-      },
-    ];
-    const notes = [
-      `(1)  rebuild's own report: ${secs(rebuilt.reportedSeconds)} (wall adds node start-up); per phase: ${rebuilt.phases}`,
-      `     ${rebuilt.recomputeLine}`,
-      `     ${int(rebuilt.searchable)} documents searchable in ${views.master} (expected ${int(doctors)})`,
-      `(2a) ${int(raw.records)} records, ${(raw.bytes / 1e6).toFixed(0)} MB of values, ${(raw.bytes / 1e6 / raw.seconds).toFixed(0)} MB/s; kafkajs imported directly, default fetch sizes`,
-      `(2b) bulkLoadRaw: ${int(bulk.documents)} documents, 1,000 per request, 2 in flight, refresh off then on`,
-      `(3)  ${int(fresh.produced)} edits (${int(fresh.endDateEdits)} programme end dates, ${int(fresh.nameEdits)} TIS surnames) at ${fresh.eventsPerSecond.toFixed(0)}/s; ` +
-        `${int(sorted.length)} seen, ${int(fresh.missing)} not seen within 30 s; max ${percentile(sorted, 1).toFixed(2)} s`,
-      `     search polls of the alias every 50 ms (mean ${fresh.meanPollMs.toFixed(0)} ms each), no _refresh; time taken at the poll's answer (upper bound)`,
-      `     load average rose to ${freshEndLoad.toFixed(2)} by the end of the freshness run`,
-      `(4)  spawn → "connections processor started" ${cold.started?.toFixed(1) ?? '?'} s → inputs caught up ${cold.caughtUp?.toFixed(1) ?? '?'} s → /readyz 200 ${cold.seconds.toFixed(1)} s`,
-      `     then es-sink caught up with reval.connections (${int(doctors)} records, all already indexed) in ${secs(sinkCatchUpSeconds)}`,
-      `(5)  VmHWM of each child process at the end of its run`,
-    ];
-    process.stdout.write(
-      [
-        '',
-        `reval-stream pipeline benchmark — ${int(doctors)} doctors, ${options.format === 'json' ? 'Debezium JSON with schema' : options.format === 'avro' ? 'Debezium Avro (registry)' : 'Debezium JSON without schema'}`,
-        `machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}; load average (1/5/15 min) at start ${startLoads}, at end ${loads()}`,
-        `inputs: ${int(seeded.tisRecords)} CDC records on 7 TCS topics + ${int(seeded.gmcRecords)} gmc.doctors records, ${(seeded.bytes / 1e6).toFixed(0)} MB (produced in ${secs(seeded.seconds)})`,
-        '',
-        table(rows),
-        '',
-        ...notes,
-        '',
-      ].join('\n'),
-    );
-  } catch (error) {
-    failed = true;
-    throw error;
+    const figures = await measure(run);
+    process.stdout.write(report(options, figures, views, startLoads));
+    failed = false;
   } finally {
-    for (const child of children) await child.stop().catch(() => undefined);
+    for (const child of run.children) await child.stop().catch(() => undefined);
     say(failed ? 'cleaning up after the failure…' : 'cleaning up…');
     await cleanUp(harness, es, env, views).catch((error: unknown) =>
       say(`clean-up failed: ${error instanceof Error ? error.message : String(error)}`),
     );
     await harness.close();
     await es.close();
-    if (started.length > 0) await stackDown({ services: started });
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  // This process's own clients log only errors; the children get LOG_LEVEL (default warn).
+  const childLogLevel = process.env.LOG_LEVEL ?? 'warn';
+  process.env.LOG_LEVEL = 'error';
+  const started = await services();
+  try {
+    await benchmark(options, childLogLevel);
+  } finally {
+    if (started.length > 0) {
+      say(`stopping the services this run started: ${started.join(', ')}`);
+      await stackDown({ services: started });
+    }
   }
 }
 

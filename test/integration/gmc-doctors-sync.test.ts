@@ -3,10 +3,13 @@
 // bad records dead-lettered.
 import type { Collection } from 'mongodb';
 import { applyGmcStates } from '../../processors/doctors-sync/apply';
+import { mongoConfig } from '../../processors/platform/config';
+import { connectMongo } from '../../processors/platform/mongodb';
 import type { DoctorsForDbDocument } from '../../processors/doctors-sync/doctors-for-db-document';
 import { startDoctorsSync } from '../../processors/doctors-sync/processor';
 import type { GmcDoctorState } from '../../processors/gmc-fetch/state';
-import { gmcWorld, missingServices, waitFor, type GmcWorld } from './gmc-harness';
+import { describeWithServices } from '../harness/endpoints';
+import { gmcWorld, waitFor, type GmcWorld } from './gmc-harness';
 
 const A = '1-1RSG4X0';
 const B = '1-1RUZV1D';
@@ -37,10 +40,6 @@ function state(
     ...changes,
   };
 }
-
-const skipReason = missingServices();
-if (skipReason) console.warn(`GMC doctors-sync integration tests skipped: ${skipReason}`);
-const describeWithServices = skipReason ? describe.skip : describe;
 
 describeWithServices('doctorsForDB guarded upserts on the MongoDB-wire server', () => {
   let world: GmcWorld;
@@ -195,8 +194,6 @@ describeWithServices('reval run doctors-sync', () => {
     // And into an empty database: the same documents again.
     const elsewhere = { ...world.env, MONGODB_DATABASE: `${world.env.MONGODB_DATABASE}_replay` };
     const third = await startDoctorsSync({ env: elsewhere, groupId: `it-${world.id}-g3` });
-    const { connectMongo } = await import('../../processors/platform/mongodb');
-    const { mongoConfig } = await import('../../processors/platform/config');
     const other = await connectMongo(mongoConfig(elsewhere));
     try {
       await waitFor('the replay into an empty database', () => caughtUp(`it-${world.id}-g3`));

@@ -28,14 +28,6 @@ import type { DoctorsForDbDocument } from '../../processors/doctors-sync/doctors
 export const USERNAME = 'reval-it-user';
 export const PASSWORD = 'it-Pa55word!';
 
-const SERVICE_VARIABLES = ['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'MONGODB_URI'];
-
-/** Why the real services are missing, or undefined when they are all there. */
-export function missingServices(): string | undefined {
-  const missing = SERVICE_VARIABLES.filter((name) => !process.env[name]);
-  return missing.length > 0 ? `${missing.join(', ')} not set (no real services)` : undefined;
-}
-
 export interface PublishedState {
   partition: number;
   offset: string;

@@ -4,14 +4,11 @@
 import { buildProgram } from '../../processors/cli/main';
 import { UserError } from '../../processors/cli/errors';
 import { startDoctorsSync } from '../../processors/doctors-sync/processor';
-import { gmcWorld, missingServices, waitFor, type GmcWorld } from './gmc-harness';
+import { describeWithServices } from '../harness/endpoints';
+import { gmcWorld, waitFor, type GmcWorld } from './gmc-harness';
 
 const A = '1-1RSG4X0';
 const B = '1-1RUZV1D';
-
-const skipReason = missingServices();
-if (skipReason) console.warn(`GMC move integration tests skipped: ${skipReason}`);
-const describeWithServices = skipReason ? describe.skip : describe;
 
 const numbers = (world: GmcWorld, body: string) =>
   world.fake.lists.list(body).map((d) => d.GMCReferenceNumber);

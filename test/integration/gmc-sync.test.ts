@@ -1,13 +1,11 @@
 // Full GMC sync runs against the fake GMC and real Kafka and schema registry: what a
 // read-committed consumer of gmc.doctors and gmc.sync-runs sees after each run.
+import { buildProgram } from '../../processors/cli/main';
 import { SyncFencedError } from '../../processors/gmc-fetch/sync';
-import { gmcWorld, missingServices, type GmcWorld } from './gmc-harness';
+import { describeWithServices } from '../harness/endpoints';
+import { gmcWorld, type GmcWorld } from './gmc-harness';
 
 const [A, B, C, D, E] = ['1-1RSG4X0', '1-1RUZV1D', '1-1RSSQ5L', '1-1RSSPZ7', '1-1RSSQ05'];
-
-const skipReason = missingServices();
-if (skipReason) console.warn(`GMC sync integration tests skipped: ${skipReason}`);
-const describeWithServices = skipReason ? describe.skip : describe;
 
 describeWithServices('GMC sync runs on real Kafka', () => {
   let world: GmcWorld;
@@ -117,5 +115,32 @@ describeWithServices('GMC sync runs on real Kafka', () => {
     expect(published).toHaveLength(400);
     expect(new Set(published.map((p) => p.state.gmcReferenceNumber)).size).toBe(400);
     expect(new Set(published.map((p) => p.state.runId))).toEqual(new Set([winner.report.runId]));
+  });
+
+  it('prints the changes of a dry run and publishes nothing', async () => {
+    world = await gmcWorld({ designatedBodies: [A, B], doctorsPerBody: 20 });
+    await world.sync();
+    const [moving, leaving] = world.fake.lists.list(A).map((d) => d.GMCReferenceNumber);
+    world.fake.lists.move(moving, B);
+    world.fake.lists.disconnect(leaving);
+
+    const saved = { ...process.env };
+    const output: string[] = [];
+    const write = jest
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk) => output.push(String(chunk)) > 0);
+    try {
+      Object.assign(process.env, world.env, { LOG_LEVEL: 'silent' });
+      await buildProgram().parseAsync(['node', 'reval', 'gmc-sync', '--dry-run']);
+    } finally {
+      write.mockRestore();
+      process.env = saved;
+    }
+    const text = output.join('');
+    expect(text).toMatch(new RegExp(`^moved\\s+${moving}  ${A} -> ${B}$`, 'm'));
+    expect(text).toMatch(new RegExp(`^disconnected\\s+${leaving}  ${A} -> -$`, 'm'));
+    expect(text).toContain('dry run: 2 changes, nothing published');
+    expect(await world.published()).toHaveLength(40);
+    expect(await world.runs()).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { FakeGmc, ENGLISH_AND_NI_DESIGNATED_BODIES } from '../../platform/gmc-soap';
 import { UserError } from '../errors';
+import { untilSignal } from '../signals';
 
 function wholeNumber(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
@@ -68,10 +69,7 @@ export function register(program: Command): void {
               ? ''
               : 'export GMC_USERNAME=fake-gmc GMC_PASSWORD=fake-gmc  # any value is accepted\n'),
         );
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
+        await untilSignal();
         await fake.stop();
       },
     );

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { gmcConfig } from '../../platform/config';
 import type { DesignatedBodyFetch } from '../../platform/gmc-soap';
 import { fetchAllDesignatedBodies } from '../../gmc-fetch/fetch-all';
+import { fetchProgressBar } from '../../gmc-fetch/progress-bar';
 import { formatTable } from '../../gmc-fetch/report';
 import { gmcClientFromConfig } from '../../gmc-fetch/service';
 import { UserError } from '../errors';
@@ -63,13 +64,16 @@ export function register(program: Command): void {
         GMC_DESIGNATED_BODIES: options.designatedBodies ?? process.env.GMC_DESIGNATED_BODIES,
       });
       const bodies = [...new Set(config.designatedBodies)];
+      const progress = fetchProgressBar(bodies.length);
       const fetches = await fetchAllDesignatedBodies(gmcClientFromConfig(config), bodies, {
         concurrency: config.concurrency,
         // Stream each body's doctors as it arrives rather than holding every list.
         onFetched: (fetch) => {
+          progress.fetched(fetch);
           if (options.output === 'ndjson') process.stdout.write(doctorLines(fetch));
         },
       });
+      progress.stop();
       const rows = fetches.map(reportRow);
       if (options.output === 'ndjson') {
         process.stdout.write(`${JSON.stringify({ type: 'report', designatedBodies: rows })}\n`);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { DoctorChange } from '../../gmc-fetch/compare';
+import { fetchProgressBar } from '../../gmc-fetch/progress-bar';
 import { formatRunSummary } from '../../gmc-fetch/report';
 import { openGmcSync, runOptionsFromConfig } from '../../gmc-fetch/service';
 import { runGmcSync, SyncCancelledError, SyncFencedError } from '../../gmc-fetch/sync';
@@ -40,13 +41,17 @@ export function register(program: Command): void {
       const onSignal = () => cancel.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
+      const designatedBodies = [...new Set(context.config.designatedBodies)];
+      const progress = fetchProgressBar(designatedBodies.length);
       try {
         const result = await runGmcSync(context.deps, {
           ...runOptionsFromConfig(context.config, cancel.signal),
-          designatedBodies: [...new Set(context.config.designatedBodies)],
+          designatedBodies,
           force: !!options.force,
           dryRun: !!options.dryRun,
+          onFetched: (fetch) => progress.fetched(fetch),
         });
+        progress.stop();
         if (options.dryRun) {
           process.stdout.write(result.changes.map(changeLine).join(''));
           process.stdout.write(`dry run: ${result.changes.length} changes, nothing published\n`);
@@ -63,6 +68,7 @@ export function register(program: Command): void {
         if (error instanceof SyncCancelledError) throw new UserError(error.message, 130);
         throw error;
       } finally {
+        progress.stop();
         process.removeListener('SIGINT', onSignal);
         process.removeListener('SIGTERM', onSignal);
         await context.close();

@@ -27,10 +27,36 @@ async function decodeBytes(
     }
   }
   try {
-    return { value: JSON.parse(bytes.toString('utf8')) as unknown };
+    return { value: parseConnectJson(bytes.toString('utf8')) };
   } catch {
     return { error: `${what}: neither registry-framed Avro nor JSON (${bytes.length} bytes)` };
   }
+}
+
+// JsonConverter with schemas.enable=true repeats the same ~3 KB schema in every message;
+// parsing it once per distinct text and only the payload each time is several times faster.
+const SCHEMA_PREFIX = '{"schema":';
+const PAYLOAD_KEY = ',"payload":';
+const parsedSchemas = new Map<string, unknown>();
+const MAX_CACHED_SCHEMAS = 256;
+
+/**
+ * JSON.parse, with the schema of a schema/payload wrapper taken from a cache. The schema's
+ * own keys (type, fields, field, optional, name, ...) never include "payload", so the first
+ * `,"payload":` ends it; anything unexpected falls back to parsing the whole text.
+ */
+export function parseConnectJson(text: string): unknown {
+  const end = text.startsWith(SCHEMA_PREFIX) ? text.indexOf(PAYLOAD_KEY) : -1;
+  if (end < 0 || !text.endsWith('}')) return JSON.parse(text);
+  const schemaText = text.slice(SCHEMA_PREFIX.length, end);
+  let schema = parsedSchemas.get(schemaText);
+  if (schema === undefined) {
+    schema = JSON.parse(schemaText) as unknown;
+    if (parsedSchemas.size >= MAX_CACHED_SCHEMAS) parsedSchemas.clear();
+    parsedSchemas.set(schemaText, schema);
+  }
+  const payload = JSON.parse(text.slice(end + PAYLOAD_KEY.length, -1)) as unknown;
+  return { schema, payload };
 }
 
 export async function decodeChange(

@@ -119,6 +119,12 @@ describe('readDoctorsForDbResult', () => {
     ['29/02/2023', undefined],
     ['2024-01-01', undefined],
     ['01/13/2024', undefined],
+    ['29/02/2024', '2024-02-29'],
+    ['29/02/2000', '2000-02-29'],
+    ['29/02/1900', undefined],
+    ['31/04/2024', undefined],
+    ['00/01/2024', undefined],
+    ['01/00/2024', undefined],
   ])('isoDateFromGmc(%p) = %p', (input, expected) => {
     expect(isoDateFromGmc(input)).toBe(expected);
   });

@@ -35,18 +35,25 @@ function isObject(value: unknown): value is XmlObject {
 }
 
 /**
- * Copies and shares the strings kept from one answer. The soap package hands out slices of
- * the whole response text, and V8 keeps the parent of a slice alive: one kept "Not Under
- * Notice" would hold a 7 MB answer in memory for as long as the doctor lives. Repeated
- * values (statuses, dates, common names) then share one copy.
+ * V8 makes a substring of 13 or more characters a slice that keeps its parent alive, and
+ * the soap package hands out substrings of the whole response text: one kept "Not Under
+ * Notice" would hold a 7 MB answer in memory for as long as the doctor lives. Shorter
+ * substrings are copies already.
  */
+const SLICED_FROM_LENGTH = 13;
+
+function detached(value: string): string {
+  return value.length < SLICED_FROM_LENGTH ? value : Buffer.from(value, 'utf8').toString('utf8');
+}
+
+/** Detaches the strings kept from one answer and makes repeated values share one copy. */
 function stringPool(): (value: string | null) => string | null {
   const pool = new Map<string, string>();
   return (value) => {
     if (value === null) return null;
     let kept = pool.get(value);
     if (kept === undefined) {
-      kept = Buffer.from(value, 'utf8').toString('utf8');
+      kept = detached(value);
       pool.set(kept, kept);
     }
     return kept;
@@ -69,15 +76,23 @@ function shown(value: string): string {
   return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysIn(month: number, year: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+}
+
+/** dd/MM/yyyy to YYYY-MM-DD; null for no value, undefined for a value that is no date. */
 export function isoDateFromGmc(value: string | null): string | null | undefined {
   if (value === null) return null;
   const match = DMY.exec(value);
   if (!match) return undefined;
   const [, day, month, year] = match;
-  const iso = `${year}-${month}-${day}`;
-  const parsed = new Date(`${iso}T00:00:00Z`);
-  // Date rolls 31/02 over to March: reading the date back catches impossible days.
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(iso) ? iso : undefined;
+  const m = Number(month);
+  const d = Number(day);
+  if (m < 1 || m > 12 || d < 1 || d > daysIn(m, Number(year))) return undefined;
+  return `${year}-${month}-${day}`;
 }
 
 function readDoctor(
@@ -86,7 +101,9 @@ function readDoctor(
   keep: ReturnType<typeof stringPool>,
 ): GmcDoctor | null {
   const field = (name: string) => keep(text(entry[name]));
-  const gmcReferenceNumber = field('GMCReferenceNumber');
+  // Unique per doctor: detached, not pooled.
+  const number = text(entry.GMCReferenceNumber);
+  const gmcReferenceNumber = number === null ? null : detached(number);
   if (gmcReferenceNumber === null) {
     warnings.push('a doctor without GMCReferenceNumber was skipped');
     return null;
