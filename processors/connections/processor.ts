@@ -79,14 +79,7 @@ export async function startConnections(
   await codecs.register('connection');
   const partitions = await kafka.partitionCount(topics.connections);
   const producer = await kafka.createProducer();
-  const deadLetters = new DeadLetterQueue(
-    producer,
-    codecs,
-    topics.dlq,
-    PROCESSOR,
-    logger,
-    (topic) => metrics.deadLetters.inc({ processor: PROCESSOR, topic }),
-  );
+  const deadLetters = new DeadLetterQueue(producer, codecs, topics.dlq, PROCESSOR, logger);
   const serial = new SerialQueue();
   const owned = new PartitionRestore(kafka, topics.connections, logger);
   const isOwned = (key: string) => owned.isOwned(partitionForKey(key, partitions));

@@ -12,7 +12,6 @@ import { DeadLetterQueue } from '../platform/dead-letters';
 import { ElasticsearchClient } from '../platform/elasticsearch';
 import { KafkaClient } from '../platform/kafka';
 import { createLogger, type Logger } from '../platform/logger';
-import { metrics } from '../platform/metrics';
 import { SchemaRegistryCodecs } from '../platform/registry';
 import { startEsSink, PROCESSOR, type RunningEsSink } from './topology';
 import { viewNames, type ViewNames } from './views';
@@ -51,9 +50,7 @@ export async function connectEsRuntime(env: Env, processor: string): Promise<EsR
     { topic: topics.dlq, compacted: false },
   ]);
   const producer = await kafka.createProducer();
-  const deadLetters = new DeadLetterQueue(producer, codecs, topics.dlq, processor, logger, (t) =>
-    metrics.deadLetters.inc({ processor, topic: t }),
-  );
+  const deadLetters = new DeadLetterQueue(producer, codecs, topics.dlq, processor, logger);
   return {
     kafka,
     codecs,

@@ -3,6 +3,7 @@
 import type { KafkaRecord, MessageProducer, OutgoingMessage } from './kafka';
 import type { SchemaRegistryCodecs } from './registry';
 import type { Logger } from './logger';
+import { metrics } from './metrics';
 
 export const DLQ_HEADERS = {
   topic: 'reval.dlq.topic',
@@ -31,7 +32,6 @@ export class DeadLetterQueue {
     private readonly dlqTopic: string,
     private readonly processor: string,
     private readonly logger: Logger,
-    private readonly onDeadLetter: (sourceTopic: string) => void = () => undefined,
   ) {}
 
   async send(failures: { record: KafkaRecord; reason: string }[]): Promise<void> {
@@ -69,7 +69,7 @@ export class DeadLetterQueue {
         },
         'record sent to the dead-letter topic',
       );
-      this.onDeadLetter(record.topic);
+      metrics.deadLetters.inc({ processor: this.processor, topic: record.topic });
     }
     await this.producer.send(this.dlqTopic, messages);
   }
