@@ -3,18 +3,20 @@
 // and the exception logs. The newest GMC state wins (DOMAIN.md section 5.5).
 import type { ExceptionLog, GmcState } from '../../rules/types';
 import type { DoctorsForDbRow, ExceptionLogRow } from '../sources/changes';
+import type { GmcDoctorState as GmcSyncState } from '../../gmc-fetch/state';
 
-/** A GMC sync state, as decoded from the gmc.doctors Avro value. */
-export interface GmcDoctorState {
-  gmcReferenceNumber: string;
-  doctorFirstName: string | null;
-  doctorLastName: string | null;
-  submissionDate: string | null;
-  underNotice: 'YES' | 'NO' | 'ON_HOLD' | null;
-  designatedBody: string | null;
-  existsInGmc: boolean;
-  requestTime: Date;
-}
+/** The part of a GMC sync state (a gmc.doctors value) the connection rules read. */
+export type GmcDoctorState = Pick<
+  GmcSyncState,
+  | 'gmcReferenceNumber'
+  | 'doctorFirstName'
+  | 'doctorLastName'
+  | 'submissionDate'
+  | 'underNotice'
+  | 'designatedBody'
+  | 'existsInGmc'
+  | 'requestTime'
+>;
 
 export type GmcChange =
   | { source: 'gmcDoctors'; key: string; op: 'upsert'; row: GmcDoctorState }

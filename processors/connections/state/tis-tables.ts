@@ -12,8 +12,8 @@ import type {
   PlacementRow,
   ProgrammeMembershipRow,
   ProgrammeRow,
-  TisChange,
-} from './tis-rows';
+} from '../sources/changes';
+import type { TisChange } from './tis-rows';
 
 /** A multimap: parent id → child ids, for the foreign-key indexes. */
 class Index<K, V> {
