@@ -2,7 +2,6 @@
 // re-read to its end since it was assigned. A partition counts as owned only once restored,
 // so a doctor is never written from a partial picture of what is already there.
 import type { Assignment, KafkaClient, KafkaRecord, RunningConsumer } from '../platform/kafka';
-import { partitionForKey } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
 
 export class PartitionRestore {
@@ -24,10 +23,6 @@ export class PartitionRestore {
 
   isSettled(): boolean {
     return this.assigned && this.pending.size === 0;
-  }
-
-  ownedKeysOf(keys: Iterable<string>, partitions: number): string[] {
-    return [...keys].filter((key) => this.owned.has(partitionForKey(key, partitions)));
   }
 
   start(

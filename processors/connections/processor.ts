@@ -102,7 +102,7 @@ export async function startConnections(
   }
 
   // Inputs: every instance reads everything from the beginning, under a throwaway group.
-  // A flag rather than inputs.isCaughtUp(): batches can arrive before `inputs` is assigned.
+  // Set by the catch-up callback; batches can arrive before `inputs` itself is assigned.
   let inputsCaughtUp = false;
   const inputs = await kafka.readAndFollow(
     {
@@ -134,7 +134,7 @@ export async function startConnections(
           { doctors: engine.allKeys().size },
           'inputs caught up: reconciling owned partitions',
         );
-        await reconcile(owned.ownedKeysOf(engine.allKeys(), partitions));
+        await reconcile(engine.allKeys());
       }),
   );
 
@@ -155,7 +155,7 @@ export async function startConnections(
         const keys = [...engine.allKeys()].filter(
           (key) => partitionForKey(key, partitions) === partition,
         );
-        await write(engine.reconcile(keys, today(), clock.now()));
+        await reconcile(keys);
         logger.info({ partition, doctors: keys.length }, 'partition restored and reconciled');
       }),
   );

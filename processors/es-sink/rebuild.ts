@@ -8,12 +8,10 @@
 // that write, hence before the swap, hence lies below E; every record at or above E is
 // produced after the swap, so the live sink writes it through the alias to the new index.
 // External versions make the overlap (both writing the same record) harmless.
+import type { EsClients } from './clients';
 import { randomUUID } from 'node:crypto';
-import type { DeadLetterQueue } from '../platform/dead-letters';
 import { ElasticsearchRequestError, type ElasticsearchClient } from '../platform/elasticsearch';
-import type { KafkaClient, KafkaRecord, RunningConsumer } from '../platform/kafka';
-import type { Logger } from '../platform/logger';
-import type { SchemaRegistryCodecs } from '../platform/registry';
+import type { KafkaRecord, RunningConsumer } from '../platform/kafka';
 import { ensureViews } from './bootstrap';
 import { BulkWriter, type BulkWriterOptions, type WriteTally } from './bulk-writer';
 import { CatchUpTracker, recordsBetween } from './catch-up';
@@ -33,15 +31,7 @@ export interface RebuildProgress {
   stop(): void;
 }
 
-export interface RebuildDependencies {
-  kafka: KafkaClient;
-  codecs: SchemaRegistryCodecs;
-  es: ElasticsearchClient;
-  deadLetters: DeadLetterQueue;
-  logger: Logger;
-  views: ViewNames;
-  /** reval.connections. */
-  topic: string;
+export interface RebuildDependencies extends EsClients {
   recomputeConnections?: RecomputeConnections;
   progress?: RebuildProgress;
   bulk?: Partial<Omit<BulkWriterOptions, 'target' | 'requireAlias'>>;

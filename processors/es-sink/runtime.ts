@@ -1,4 +1,5 @@
 // Wiring from configuration: the clients the sink and the rebuild share, and their teardown.
+import type { EsClients } from './clients';
 import {
   connectionsConfig,
   elasticsearchConfig,
@@ -11,19 +12,12 @@ import {
 import { DeadLetterQueue } from '../platform/dead-letters';
 import { ElasticsearchClient } from '../platform/elasticsearch';
 import { KafkaClient } from '../platform/kafka';
-import { createLogger, type Logger } from '../platform/logger';
+import { createLogger } from '../platform/logger';
 import { SchemaRegistryCodecs } from '../platform/registry';
 import { startEsSink, PROCESSOR, type RunningEsSink } from './topology';
-import { viewNames, type ViewNames } from './views';
+import { viewNames } from './views';
 
-export interface EsRuntime {
-  kafka: KafkaClient;
-  codecs: SchemaRegistryCodecs;
-  es: ElasticsearchClient;
-  deadLetters: DeadLetterQueue;
-  logger: Logger;
-  views: ViewNames;
-  topic: string;
+export interface EsRuntime extends EsClients {
   bulk: { maxActions: number; maxInFlight: number };
   close(): Promise<void>;
 }

@@ -1,28 +1,16 @@
 // es-sink: reval.connections → (pure) doctor document or delete → Elasticsearch views.
 // Offsets are committed by KafkaClient.consume only after this handler resolves, and the
 // handler resolves only once Elasticsearch has settled every record of the batch.
-import type { DeadLetterQueue } from '../platform/dead-letters';
-import type { ElasticsearchClient } from '../platform/elasticsearch';
-import type { KafkaClient, KafkaRecord, RunningConsumer } from '../platform/kafka';
-import type { Logger } from '../platform/logger';
+import type { EsClients } from './clients';
+import type { KafkaRecord, RunningConsumer } from '../platform/kafka';
 import { metrics } from '../platform/metrics';
-import type { SchemaRegistryCodecs } from '../platform/registry';
 import { ensureViews } from './bootstrap';
 import { BulkWriter, type BulkWriterOptions } from './bulk-writer';
 import { decodeRecords } from './decode';
-import type { ViewNames } from './views';
 
 export const PROCESSOR = 'es-sink';
 
-export interface EsSinkDependencies {
-  kafka: KafkaClient;
-  codecs: SchemaRegistryCodecs;
-  es: ElasticsearchClient;
-  deadLetters: DeadLetterQueue;
-  logger: Logger;
-  views: ViewNames;
-  /** Usually reval.connections. */
-  topic: string;
+export interface EsSinkDependencies extends EsClients {
   groupId?: string;
   bulk?: Partial<Omit<BulkWriterOptions, 'target' | 'requireAlias'>>;
 }

@@ -388,7 +388,7 @@ export class KafkaClient {
     options: { groupId: string; topics: string[]; readCommitted?: boolean },
     handle: (batch: RecordBatch) => Promise<void>,
     onCaughtUp: () => Promise<void> | void,
-  ): Promise<{ isCaughtUp(): boolean; stop(): Promise<void> }> {
+  ): Promise<{ stop(): Promise<void> }> {
     const remaining = new Map<string, bigint>();
     for (const topic of options.topics) {
       for (const [partition, { low, high }] of await this.endOffsets(topic)) {
@@ -421,7 +421,6 @@ export class KafkaClient {
     );
     if (remaining.size === 0) markCaughtUp();
     return {
-      isCaughtUp: () => caughtUp,
       stop: async () => {
         await consumer.stop();
         const admin = await this.admin();
