@@ -3,7 +3,7 @@
 import type { KafkaRecord } from '../platform/kafka';
 import type { SchemaRegistryCodecs } from '../platform/registry';
 import { isRegistryEncoded } from '../platform/registry';
-import type { GmcChange, GmcDoctorState } from './state/gmc-tables';
+import type { GmcChange, GmcDoctorState } from './state/gmc-doctor-state';
 
 export async function decodeGmcDoctor(
   record: KafkaRecord,

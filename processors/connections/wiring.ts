@@ -1,18 +1,11 @@
-// What the live processor and the one-shot recompute share: the topics they touch, decoding
-// and applying a batch of input records, and writing derived records.
-import { VERSION_HEADER } from './connection-record';
-import type { ConnectionsEngine, OutputRecord } from './engine';
+// What the live processor and the one-shot recompute share: the topics they touch and how
+// a raw input record is decoded.
 import { decodeGmcDoctor } from './gmc-doctors-source';
 import { INPUT_SOURCES, type InputSource } from './inputs';
 import { decodeChange } from './sources';
 import { gmcTopicSpecs } from '../gmc-fetch/topics';
 import type { Topics } from '../platform/config';
-import {
-  partitionForKey,
-  type KafkaClient,
-  type KafkaRecord,
-  type MessageProducer,
-} from '../platform/kafka';
+import type { KafkaClient, KafkaRecord } from '../platform/kafka';
 import type { SchemaRegistryCodecs } from '../platform/registry';
 
 export function inputTopicsOf(topics: Topics): Map<string, InputSource> {
@@ -36,73 +29,13 @@ export async function ensureConnectionsTopics(
   ]);
 }
 
-export interface AppliedBatch {
-  affected: Set<string>;
-  failures: { record: KafkaRecord; reason: string }[];
-}
-
-/** Decodes each record, applies it to the join, and says which doctors it may have changed. */
-export async function applyInputRecords(
-  engine: ConnectionsEngine,
-  codecs: SchemaRegistryCodecs,
+/** A raw input record to a change (the Debezium edge, or gmc.doctors' Avro), or why not. */
+export function decodeInput(
   source: InputSource,
-  records: KafkaRecord[],
-): Promise<AppliedBatch> {
-  const affected = new Set<string>();
-  const failures: AppliedBatch['failures'] = [];
-  for (const record of records) {
-    const decoded =
-      source === 'gmcDoctors'
-        ? await decodeGmcDoctor(record, codecs)
-        : await decodeChange(source, record, codecs);
-    const change = 'error' in decoded ? decoded : engine.resolvePatch(decoded);
-    if ('error' in change) failures.push({ record, reason: change.error });
-    else for (const key of engine.apply(change)) affected.add(key);
-  }
-  return { affected, failures };
-}
-
-/** Writes derived records to reval.connections, each on its key's partition, versioned. */
-export async function writeConnections(
-  producer: MessageProducer,
+  record: KafkaRecord,
   codecs: SchemaRegistryCodecs,
-  topic: string,
-  partitions: number,
-  records: OutputRecord[],
-): Promise<void> {
-  if (records.length === 0) return;
-  const messages = [];
-  for (const record of records) {
-    messages.push({
-      key: record.key,
-      partition: partitionForKey(record.key, partitions),
-      value: record.value ? await codecs.encode('connection', record.value) : null,
-      headers: { [VERSION_HEADER]: String(record.version) },
-    });
-  }
-  await producer.send(topic, messages);
-}
-
-/** Reads what reval.connections already holds into the engine (highest version per doctor). */
-export async function rememberConnections(
-  engine: ConnectionsEngine,
-  codecs: SchemaRegistryCodecs,
-  records: KafkaRecord[],
-  onUndecodable: (record: KafkaRecord, error: unknown) => void,
-): Promise<void> {
-  for (const record of records) {
-    const key = record.key?.toString('utf8');
-    if (!key) continue;
-    const version = Number(record.headers[VERSION_HEADER]?.toString() ?? 0);
-    try {
-      const value = record.value ? await codecs.decode(record.value) : null;
-      engine.remember(
-        key,
-        (value as { version?: number } | null)?.version ?? version,
-        value as never,
-      );
-    } catch (error) {
-      onUndecodable(record, error);
-    }
-  }
+) {
+  return source === 'gmcDoctors'
+    ? decodeGmcDoctor(record, codecs)
+    : decodeChange(source, record, codecs);
 }

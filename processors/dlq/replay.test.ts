@@ -51,6 +51,7 @@ function fakeKafka(letters: (DeadLetter | 'garbage')[], partitions: Record<strin
       createProducer: async () => ({
         send: async (topic: string, messages: OutgoingMessage[]) => {
           sent.push({ topic, messages });
+          return new Map<number, bigint>();
         },
         disconnect: async () => {
           disconnected = true;

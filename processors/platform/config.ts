@@ -1,6 +1,8 @@
 // Configuration from environment variables, validated per service when a command needs it,
 // so that a bad value fails at start with a message naming the variable. Secrets are read
 // here and nowhere else; `describeConfig` masks them.
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
@@ -294,14 +296,35 @@ export function timeZone(env: Env = process.env): string {
 export interface ConnectionsConfig {
   /** Partitions of reval.connections when this processor creates it: the unit of scaling. */
   partitions: number;
+  /** The application id: consumer group, and prefix of the changelog and repartition topics. */
   groupId: string;
+  /** Where local state stores live: `REVAL_STATE_DIR`, default `<REVAL_CACHE_DIR>/state`. */
+  stateDir: string;
 }
 
 export function connectionsConfig(env: Env = process.env): ConnectionsConfig {
   return {
     partitions: read(env, 'CONNECTIONS_PARTITIONS', positiveInt.optional()) ?? 3,
-    groupId: read(env, 'CONNECTIONS_GROUP_ID', z.string().optional()) ?? 'reval-connections',
+    groupId:
+      read(
+        env,
+        'CONNECTIONS_GROUP_ID',
+        z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,200}$/, {
+            message: 'expected letters, digits, ".", "_" or "-" (it prefixes topic names)',
+          })
+          .optional(),
+      ) ?? 'reval-connections',
+    stateDir: stateDir(env),
   };
+}
+
+export function stateDir(env: Env = process.env): string {
+  const configured = read(env, 'REVAL_STATE_DIR', z.string().min(1).optional());
+  if (configured) return resolve(configured.replace(/^~(?=$|\/)/, homedir()));
+  const cache = env.REVAL_CACHE_DIR?.replace(/^~(?=$|\/)/, homedir());
+  return resolve(cache || join(homedir(), '.cache', 'reval-stream'), 'state');
 }
 
 export function metricsPort(env: Env = process.env): number {

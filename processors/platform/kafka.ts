@@ -82,8 +82,11 @@ export interface RunningConsumer {
   resume(topics: string[]): void;
 }
 
+/** The offset of the last record written to each partition by one send. */
+export type WrittenOffsets = Map<number, bigint>;
+
 export interface MessageProducer {
-  send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  send(topic: string, messages: OutgoingMessage[]): Promise<WrittenOffsets>;
   disconnect(): Promise<void>;
 }
 
@@ -167,6 +170,12 @@ export class KafkaClient {
     if (present.length > 0) await admin.deleteTopics({ topics: present });
   }
 
+  /** Deletes consumer groups (a finished one-shot job's); missing groups are not an error. */
+  async deleteGroups(groupIds: string[]): Promise<void> {
+    const admin = await this.admin();
+    await admin.deleteGroups(groupIds).catch(() => undefined);
+  }
+
   async topicConfig(topic: string): Promise<Record<string, string>> {
     const admin = await this.admin();
     const { resources } = await admin.describeConfigs({
@@ -209,9 +218,16 @@ export class KafkaClient {
     await producer.connect();
     return {
       send: async (topic, messages) => {
+        const written: WrittenOffsets = new Map();
         for (const chunk of chunksUnderBatchLimit(messages)) {
-          await producer.send({ topic, acks: -1, messages: chunk.map(toKafkaMessage) });
+          const metadata = await producer.send({
+            topic,
+            acks: -1,
+            messages: chunk.map(toKafkaMessage),
+          });
+          lastOffsetsOf(chunk, metadata, written);
         }
+        return written;
       },
       disconnect: () => producer.disconnect(),
     };
@@ -380,6 +396,96 @@ export class KafkaClient {
   }
 
   /**
+   * Reads the given offset ranges of single partitions (`from` inclusive, `to` exclusive),
+   * then stops: how a task's state store is restored from its changelog. kafkajs has no
+   * manual assignment, so a throwaway group subscribes, seeks and pauses what it does not
+   * need; records outside the ranges are skipped in case a fetch raced the seek.
+   */
+  async readPartitions(
+    ranges: { topic: string; partition: number; from: bigint; to: bigint }[],
+    handle: (records: KafkaRecord[]) => Promise<void> | void,
+  ): Promise<void> {
+    const wanted = new Map<string, { from: bigint; to: bigint }>();
+    for (const range of ranges) {
+      if (range.to > range.from) wanted.set(`${range.topic}:${range.partition}`, range);
+    }
+    if (wanted.size === 0) return;
+    const topics = [...new Set(ranges.map((range) => range.topic))];
+    const remaining = new Set(wanted.keys());
+    const groupId = `reval-restore-${randomUUID()}`;
+    const consumer = this.kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+    let finished!: () => void;
+    let failed!: (error: unknown) => void;
+    const done = new Promise<void>((resolve, reject) => {
+      finished = resolve;
+      failed = reject;
+    });
+    consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+      const key = `${event.payload.topic}:${event.payload.partition}`;
+      const range = wanted.get(key);
+      if (range && BigInt(event.payload.lastOffset) >= range.to - 1n) remaining.delete(key);
+      if (remaining.size === 0) finished();
+    });
+    consumer.on(consumer.events.CRASH, (event) => failed(event.payload.error));
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          const range = wanted.get(`${batch.topic}:${batch.partition}`);
+          if (!range) return;
+          const records = toKafkaRecords(batch).filter((record) => {
+            const offset = BigInt(record.offset);
+            return offset >= range.from && offset < range.to;
+          });
+          if (records.length > 0) await handle(records);
+        },
+      });
+      const partitionsOf = new Map<string, number[]>();
+      for (const [topic, { partitions }] of await this.partitionsOf(topics)) {
+        partitionsOf.set(topic, partitions);
+      }
+      for (const [topic, partitions] of partitionsOf) {
+        const unwanted = partitions.filter((p) => !wanted.has(`${topic}:${p}`));
+        if (unwanted.length > 0) consumer.pause([{ topic, partitions: unwanted }]);
+        for (const partition of partitions) {
+          const range = wanted.get(`${topic}:${partition}`);
+          if (range) consumer.seek({ topic, partition, offset: range.from.toString() });
+        }
+      }
+      await done;
+    } finally {
+      await consumer.disconnect();
+      const admin = await this.admin();
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+    }
+  }
+
+  private async partitionsOf(topics: string[]): Promise<Map<string, { partitions: number[] }>> {
+    const admin = await this.admin();
+    const result = new Map<string, { partitions: number[] }>();
+    for (const topic of topics) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      result.set(topic, { partitions: offsets.map((o) => o.partition) });
+    }
+    return result;
+  }
+
+  /** Removes records below the given offsets: how consumed repartition records are purged. */
+  async deleteRecordsBefore(topic: string, offsets: Map<number, bigint>): Promise<void> {
+    if (offsets.size === 0) return;
+    const admin = await this.admin();
+    await admin.deleteTopicRecords({
+      topic,
+      partitions: [...offsets].map(([partition, offset]) => ({
+        partition,
+        offset: offset.toString(),
+      })),
+    });
+  }
+
+  /**
    * Reads topics from the beginning and keeps following them, under a throwaway group that
    * never commits. `onCaughtUp` runs once every partition has reached the end offset it had
    * at the start: from then on the reader's state is as fresh as the topics.
@@ -444,6 +550,25 @@ const murmur2 = require('kafkajs/src/producer/partitioners/default/murmur2') as 
 /** The partition Kafka's default partitioner gives a key. */
 export function partitionForKey(key: string, partitions: number): number {
   return (murmur2(key) & 0x7fffffff) % partitions;
+}
+
+/** Per partition, the offset of the last message of `chunk` that the broker acknowledged. */
+function lastOffsetsOf(
+  chunk: OutgoingMessage[],
+  metadata: { partition: number; baseOffset?: string }[],
+  into: WrittenOffsets,
+): void {
+  const counts = new Map<number, number>();
+  for (const message of chunk) {
+    if (message.partition === undefined) continue;
+    counts.set(message.partition, (counts.get(message.partition) ?? 0) + 1);
+  }
+  for (const { partition, baseOffset } of metadata) {
+    const count = counts.get(partition);
+    if (baseOffset === undefined || count === undefined) continue;
+    const last = BigInt(baseOffset) + BigInt(count) - 1n;
+    if (last > (into.get(partition) ?? -1n)) into.set(partition, last);
+  }
 }
 
 function nextOffset(offset: string): string {

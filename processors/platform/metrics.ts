@@ -31,6 +31,24 @@ export const metrics = {
     labelNames: ['processor', 'topic', 'partition'] as const,
     registers: [registry],
   }),
+  storeEntries: new Gauge({
+    name: 'reval_state_store_entries',
+    help: 'Entries in a local state store, by task and store',
+    labelNames: ['task', 'store'] as const,
+    registers: [registry],
+  }),
+  storeBytes: new Gauge({
+    name: 'reval_state_store_bytes',
+    help: "Bytes on disk of a task's local state stores",
+    labelNames: ['task'] as const,
+    registers: [registry],
+  }),
+  restoreRemaining: new Gauge({
+    name: 'reval_state_restore_remaining_records',
+    help: 'Changelog records still to restore before the processor is ready (0 when restored)',
+    labelNames: ['application'] as const,
+    registers: [registry],
+  }),
   esBulkSeconds: new Histogram({
     name: 'reval_es_bulk_seconds',
     help: 'Elasticsearch bulk request latency',

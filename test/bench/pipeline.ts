@@ -47,7 +47,7 @@ import {
   privateTopicsEnv,
   type StreamHarness,
 } from '../support/stream-harness';
-import type { GmcDoctorState } from '../../processors/connections/state/gmc-tables';
+import type { GmcDoctorState } from '../../processors/connections/state/gmc-doctor-state';
 import { spawnReval, waitForOk, type RevalChild } from './child';
 import { measureFreshness, type CurrentRecord, type FreshnessResult } from './freshness';
 import { deleteGroups, rawConsume, type RawConsumeResult } from './raw-consume';

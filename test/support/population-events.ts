@@ -3,7 +3,7 @@
 // inputs, assembled straight from the population (not through the join), so tests can
 // check the stream's output against an independent reading of the same data.
 import { randomUUID } from 'node:crypto';
-import type { GmcDoctorState } from '../../processors/connections/state/gmc-tables';
+import type { GmcDoctorState } from '../../processors/connections/state/gmc-doctor-state';
 import type { DoctorInputs } from '../../processors/rules/types';
 import { syntheticDoctor } from '../../processors/platform/gmc-soap/fake/synthetic';
 import { DebeziumEvents, type DebeziumMessage, type Format } from './debezium';

@@ -1,6 +1,8 @@
 // Shared plumbing for tests and benchmarks that drive the stream on real Kafka: topic names
 // private to one run, producing Debezium/GMC messages, and reading reval.connections back
 // the way Elasticsearch would keep it (the highest version per doctor).
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ConnectionRecord } from '../../processors/connections/connection-record';
 import { VERSION_HEADER } from '../../processors/connections/connection-record';
@@ -39,7 +41,8 @@ export function privateTopicsEnv(
   prefix = `t${randomUUID().slice(0, 8)}`,
   base: Env = process.env,
 ): Env {
-  const env: Env = { ...base };
+  // Local state stores of the test's processors, apart from any other test's.
+  const env: Env = { ...base, REVAL_STATE_DIR: join(tmpdir(), 'reval-test-state', prefix) };
   for (const name of Object.keys(DEFAULT_TOPICS) as TopicName[]) {
     env[topicVariable(name)] = `${prefix}.${DEFAULT_TOPICS[name]}`;
   }

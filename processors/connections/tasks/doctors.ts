@@ -1,0 +1,307 @@
+// Stage 4, keyed by GMC reference number: the TIS person meets the GMC state, the
+// doctorsForDB copy and the exception logs; the Programme global table supplies names and
+// owners; the rules derive the record, and only a changed record goes to reval.connections,
+// with a per-doctor version that never goes backwards. Two index stores let midnight and a
+// programme edit find their doctors without scanning every doctor.
+import { createHash } from 'node:crypto';
+import { deriveConnection } from '../../rules/derive';
+import type { DesignatedBodyMap } from '../../rules/designated-body';
+import { todayIn, type LocalDate } from '../../rules/dates';
+import type { DoctorInputs, TisPerson } from '../../rules/types';
+import type { ProcessorContext, Unreadable } from '../../streams/topology';
+import {
+  fingerprint,
+  nextVersion,
+  toConnectionRecord,
+  type ConnectionRecord,
+} from '../connection-record';
+import {
+  applyPatch,
+  type DoctorsForDbRow,
+  type ExceptionLogRow,
+  type ProgrammeRow,
+} from '../sources';
+import {
+  gmcStateOf,
+  latestExceptionLog,
+  newerSyncState,
+  type GmcDoctorState,
+} from '../state/gmc-doctor-state';
+import { SINKS } from './source-tables';
+import { supersedes, type DoctorMessage, type TisPersonRecord, type Versioned } from './messages';
+
+export const DOCTORS_STORE = 'doctors';
+export const REEVALUATION_INDEX = 'doctors-by-reevaluation-date';
+export const PROGRAMME_INDEX = 'doctors-by-programme';
+/** The programme rows (as a digest) each task last derived its doctors with. */
+export const PROGRAMMES_SEEN = 'programmes-seen';
+export const DOCTORS_STORES = [DOCTORS_STORE, REEVALUATION_INDEX, PROGRAMME_INDEX, PROGRAMMES_SEEN];
+
+export interface DoctorState {
+  /** Valid TIS persons carrying this GMC number, by person id (normally one). */
+  tis: Record<string, TisPersonRecord>;
+  sync?: GmcDoctorState;
+  copy?: Versioned<DoctorsForDbRow>;
+  logs: Record<string, ExceptionLogRow>;
+  emitted?: Emitted;
+  /** The programme ids this doctor is indexed under. */
+  programmes?: number[];
+}
+
+interface Emitted {
+  version: number;
+  /** Digest of the compared fields; null after a tombstone. */
+  fingerprint: string | null;
+  nextReevaluationDate: LocalDate | null;
+}
+
+/** What reaches reval.connections: the record (null for a tombstone) and its version. */
+export interface VersionedConnection {
+  version: number;
+  record: ConnectionRecord | null;
+}
+
+export interface DoctorsSettings {
+  designatedBodies: DesignatedBodyMap;
+  timeZone: string;
+  /** The Programme global table, replicated to every instance. */
+  programmes: ReadonlyMap<number, ProgrammeRow>;
+  /**
+   * Set by a replay from offset zero: inputs only update the doctor's state and name it here,
+   * and the caller derives each named doctor once at the end (Kafka Streams' suppress), so
+   * no half-assembled doctor is ever written.
+   */
+  defer?(gmc: string): void;
+}
+
+const SEP = '\u0000';
+
+export function applyDoctorChange(
+  gmc: string,
+  message: DoctorMessage,
+  context: ProcessorContext,
+  settings: DoctorsSettings,
+): Unreadable | void {
+  const state = context.get<DoctorState>(DOCTORS_STORE, gmc) ?? { tis: {}, logs: {} };
+  switch (message.source) {
+    case 'tisPerson':
+      if (message.op === 'upsert') state.tis[message.key] = message.row;
+      else delete state.tis[message.key];
+      break;
+    case 'gmcDoctors':
+      state.sync = message.op === 'upsert' ? newerSyncState(state.sync, message.row) : undefined;
+      break;
+    case 'doctorsForDB': {
+      if (!supersedes(state.copy, message)) return;
+      let row: DoctorsForDbRow | null = null;
+      if (message.op === 'patch') {
+        const merged = applyPatch(state.copy?.row ?? undefined, message);
+        if ('error' in merged) return merged;
+        row = merged.row;
+      } else if (message.op === 'upsert') {
+        row = message.row;
+      }
+      state.copy = { position: message.position ?? state.copy?.position, row };
+      break;
+    }
+    case 'exceptionLogs':
+      if (message.op === 'upsert') state.logs[message.key] = message.row;
+      else delete state.logs[message.key];
+      break;
+  }
+  if (settings.defer) {
+    settings.defer(gmc);
+    context.put(DOCTORS_STORE, gmc, state);
+  } else {
+    reconcileDoctor(gmc, context, settings, state);
+  }
+}
+
+/** Re-derives one doctor and emits the record when it changed (a tombstone when it is gone). */
+export function reconcileDoctor(
+  gmc: string,
+  context: ProcessorContext,
+  settings: DoctorsSettings,
+  state = context.get<DoctorState>(DOCTORS_STORE, gmc),
+): void {
+  if (!state) return;
+  const now = context.now();
+  const inputs = doctorInputs(gmc, state, settings.programmes);
+  const known = state.emitted;
+  if (!inputs) {
+    if (known && known.fingerprint !== null) emit(gmc, state, null, null, context);
+  } else {
+    const today = todayIn(now, settings.timeZone);
+    const derived = deriveConnection(inputs, today, settings.designatedBodies);
+    const candidate = toConnectionRecord(derived, 0, now, sourcesOf(state));
+    const digest = digestOf(candidate);
+    if (known?.fingerprint !== digest) emit(gmc, state, candidate, digest, context);
+  }
+  indexProgrammes(gmc, state, context);
+  context.put(DOCTORS_STORE, gmc, state);
+}
+
+function digestOf(record: Omit<ConnectionRecord, 'version' | 'updatedTime'>): string {
+  return createHash('sha1').update(fingerprint(record)).digest('base64');
+}
+
+/**
+ * Learns a record reval.connections already holds, for a replay that starts from empty
+ * stores: the highest version wins, and re-deriving the same answer then writes nothing.
+ */
+export function rememberWritten(
+  gmc: string,
+  version: number,
+  record: ConnectionRecord | null,
+  context: ProcessorContext,
+): void {
+  const state = context.get<DoctorState>(DOCTORS_STORE, gmc) ?? { tis: {}, logs: {} };
+  const held = record?.version ?? version;
+  if (state.emitted && state.emitted.version >= held) return;
+  state.emitted = {
+    version: held,
+    fingerprint: record ? digestOf(record) : null,
+    nextReevaluationDate: record?.nextReevaluationDate ?? null,
+  };
+  context.put(DOCTORS_STORE, gmc, state);
+}
+
+function emit(
+  gmc: string,
+  state: DoctorState,
+  candidate: ReturnType<typeof toConnectionRecord> | null,
+  digest: string | null,
+  context: ProcessorContext,
+): void {
+  const previous = state.emitted;
+  const version = nextVersion(previous?.version, context.now().getTime());
+  const next = candidate?.nextReevaluationDate ?? null;
+  const output: VersionedConnection = {
+    version,
+    record: candidate ? { ...candidate, version } : null,
+  };
+  context.forward(SINKS.connections, gmc, output);
+  if (previous?.nextReevaluationDate && previous.nextReevaluationDate !== next) {
+    context.put(REEVALUATION_INDEX, previous.nextReevaluationDate + SEP + gmc, undefined);
+  }
+  if (next) context.put(REEVALUATION_INDEX, next + SEP + gmc, 1);
+  state.emitted = { version, fingerprint: digest, nextReevaluationDate: next };
+}
+
+function indexProgrammes(gmc: string, state: DoctorState, context: ProcessorContext): void {
+  const ids = new Set<number>();
+  for (const person of Object.values(state.tis)) {
+    for (const { membership } of person.memberships) {
+      if (membership.programmeId !== null) ids.add(membership.programmeId);
+    }
+  }
+  const current = [...ids].sort((a, b) => a - b);
+  const previous = state.programmes ?? [];
+  for (const id of previous) {
+    if (!ids.has(id)) context.put(PROGRAMME_INDEX, id + SEP + gmc, undefined);
+  }
+  for (const id of current) {
+    if (!previous.includes(id)) context.put(PROGRAMME_INDEX, id + SEP + gmc, 1);
+  }
+  state.programmes = current.length > 0 ? current : undefined;
+}
+
+/** Midnight: re-derives every doctor whose next re-evaluation date has come. */
+export function reevaluateDue(context: ProcessorContext, settings: DoctorsSettings): number {
+  const today = todayIn(context.now(), settings.timeZone);
+  // Dates are fixed-width, so every key of a date up to today sorts below today + "\u0001".
+  const due = context.range(REEVALUATION_INDEX, { lt: today + '\u0001' });
+  for (const [key] of due) reconcileDoctor(key.slice(key.indexOf(SEP) + 1), context, settings);
+  return due.length;
+}
+
+/**
+ * A programme row changed in the global table: re-derive its doctors in this task. Also run
+ * for every programme when a task starts, so an edit made while the task was elsewhere or
+ * stopped is not missed; the digest makes that a no-op for programmes already seen.
+ */
+export function reconcileProgramme(
+  programmeId: number,
+  context: ProcessorContext,
+  settings: DoctorsSettings,
+): number {
+  const row = settings.programmes.get(programmeId);
+  const digest = row ? createHash('sha1').update(JSON.stringify(row)).digest('base64') : undefined;
+  const key = String(programmeId);
+  if (context.get<string>(PROGRAMMES_SEEN, key) === digest) return 0;
+  const doctors = context.range(PROGRAMME_INDEX, {
+    gte: key + SEP,
+    lt: key + '\u0001',
+  });
+  for (const [indexKey] of doctors) {
+    reconcileDoctor(indexKey.slice(indexKey.indexOf(SEP) + 1), context, settings);
+  }
+  context.put(PROGRAMMES_SEEN, key, digest);
+  return doctors.length;
+}
+
+function doctorInputs(
+  gmcReferenceNumber: string,
+  state: DoctorState,
+  programmes: ReadonlyMap<number, ProgrammeRow>,
+): DoctorInputs | null {
+  const tis = tisPersonOf(state, programmes);
+  const copy = state.copy?.row ?? undefined;
+  if (!tis && !state.sync && !copy) return null;
+  return {
+    gmcReferenceNumber,
+    tis,
+    gmc: gmcStateOf(state.sync, copy),
+    exceptionLog: latestExceptionLog(Object.values(state.logs)),
+  };
+}
+
+/**
+ * Should two valid persons carry the same number (a TIS data error), the one with the smallest
+ * person id is shown: a stable choice that does not depend on arrival order.
+ */
+function tisPersonOf(
+  state: DoctorState,
+  programmes: ReadonlyMap<number, ProgrammeRow>,
+): TisPerson | null {
+  const people = Object.values(state.tis).sort((a, b) => a.personId - b.personId);
+  const person = people[0];
+  if (!person) return null;
+  return {
+    personId: person.personId,
+    role: person.role,
+    firstName: person.firstName,
+    lastName: person.lastName,
+    programmeMemberships: person.memberships.map(({ membership, curricula }) => {
+      const programme =
+        membership.programmeId === null ? undefined : programmes.get(membership.programmeId);
+      return {
+        uuid: membership.uuid,
+        type: membership.programmeMembershipType,
+        startDate: membership.programmeStartDate,
+        endDate: membership.programmeEndDate,
+        programmeName: programme?.programmeName ?? null,
+        owner: programme?.owner ?? null,
+        curriculumMemberships: curricula.map((curriculum) => ({
+          id: curriculum.id,
+          curriculumStartDate: curriculum.curriculumStartDate,
+          curriculumEndDate: curriculum.curriculumEndDate,
+        })),
+      };
+    }),
+    placements: person.placements.map((placement) => ({
+      gradeId: placement.gradeId,
+      dateFrom: placement.dateFrom,
+      dateTo: placement.dateTo,
+    })),
+  };
+}
+
+function sourcesOf(state: DoctorState): string[] {
+  const sources: string[] = [];
+  if (Object.keys(state.tis).length > 0) sources.push('tis');
+  if (state.sync) sources.push('gmc');
+  if (state.copy?.row) sources.push('doctorsForDB');
+  if (Object.keys(state.logs).length > 0) sources.push('exceptionLogs');
+  return sources;
+}

@@ -1,0 +1,101 @@
+// Stage 1, one task per partition of each raw input topic: route each row change to the
+// entity the next stage joins on. Rows keyed by their own identity go on as they are; rows
+// that point at a parent (a placement's trainee, a curriculum membership's programme
+// membership, an exception log's doctor) keep their last parent here, so that a row moving to
+// another parent is deleted from the old one (the subscription half of a foreign-key join).
+import { applyPatch, type Change, type Patch } from '../sources';
+import type { GmcChange } from '../state/gmc-doctor-state';
+import type { ProcessorContext, Unreadable } from '../../streams/topology';
+import { supersedes } from './messages';
+
+/** Every raw input but Programme, which is read as a global table. */
+export type SourceChange = Exclude<Change, { source: 'programme' }> | GmcChange;
+
+export const SINKS = {
+  memberships: 'memberships',
+  persons: 'persons',
+  doctors: 'doctors',
+  connections: 'connections',
+} as const;
+
+/** Where a parent-linked source's rows go, and how to find a row's parent. */
+const LINKED = {
+  placement: {
+    sink: SINKS.persons,
+    parentOf: (row: { traineeId: number | null }) =>
+      row.traineeId === null ? null : String(row.traineeId),
+  },
+  curriculumMembership: {
+    sink: SINKS.memberships,
+    parentOf: (row: { programmeMembershipUuid: string | null }) => row.programmeMembershipUuid,
+  },
+  exceptionLogs: {
+    sink: SINKS.doctors,
+    parentOf: (row: { gmcId: string }) => row.gmcId,
+  },
+} as const;
+
+export type LinkedSource = keyof typeof LINKED;
+export const LINKED_SOURCES = Object.keys(LINKED) as LinkedSource[];
+
+export function linkStoreOf(source: LinkedSource): string {
+  return `${source}-links`;
+}
+
+/** What stage 1 remembers of a parent-linked row. */
+interface Link {
+  position?: number;
+  parent: string | null;
+  /** Kept for exception logs only: a MongoDB patch is merged into it. */
+  row?: unknown;
+}
+
+export function routeSourceChange(
+  change: SourceChange,
+  context: ProcessorContext,
+): Unreadable | void {
+  switch (change.source) {
+    case 'contactDetails':
+    case 'gmcDetails':
+    case 'person':
+      return context.forward(SINKS.persons, change.key, change);
+    case 'programmeMembership':
+      return context.forward(SINKS.memberships, change.key, change);
+    case 'doctorsForDB':
+    case 'gmcDoctors':
+      return context.forward(SINKS.doctors, change.key, change);
+    default:
+      return routeLinked(change, context);
+  }
+}
+
+function routeLinked(
+  change: Extract<Change, { source: LinkedSource }>,
+  context: ProcessorContext,
+): Unreadable | void {
+  const { sink, parentOf } = LINKED[change.source];
+  const store = linkStoreOf(change.source);
+  const known = context.get<Link>(store, change.key);
+  if (!supersedes(known, change)) return;
+  let row: unknown = null;
+  if (change.op === 'patch') {
+    const merged = applyPatch(known?.row as never, change as Patch<'exceptionLogs'>);
+    if ('error' in merged) return merged;
+    row = merged.row;
+  } else if (change.op === 'upsert') {
+    row = change.row;
+  }
+  const parent = row === null ? null : (parentOf as (row: unknown) => string | null)(row);
+  const position = change.position ?? known?.position;
+  if (known?.parent && known.parent !== parent) {
+    context.forward(sink, known.parent, { source: change.source, key: change.key, op: 'delete' });
+  }
+  if (parent !== null) {
+    context.forward(sink, parent, { source: change.source, key: change.key, op: 'upsert', row });
+  }
+  context.put<Link>(store, change.key, {
+    position,
+    parent,
+    row: change.source === 'exceptionLogs' && row !== null ? row : undefined,
+  });
+}

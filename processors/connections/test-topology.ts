@@ -1,0 +1,77 @@
+// The connections topology on the in-memory test driver, for golden tests: changes in (the
+// Programme ones go to the global table, as the runtime does), the latest record per doctor out.
+import { DEFAULT_TOPICS } from '../platform/config';
+import { buildDesignatedBodyMap } from '../rules/designated-body';
+import designatedBodyTable from '../rules/designated-bodies.json';
+import { TopologyTestDriver } from '../streams/test-driver';
+import type { ConnectionRecord } from './connection-record';
+import type { Change, ProgrammeRow } from './sources';
+import type { GmcChange } from './state/gmc-doctor-state';
+import { reconcileProgramme, reevaluateDue, type VersionedConnection } from './tasks/doctors';
+import { connectionsTopology, STAGES } from './topology';
+
+export interface GoldenRecord {
+  key: string;
+  version: number;
+  value: ConnectionRecord | null;
+}
+
+export function connectionsDriver(options: { partitions?: number; now?: string } = {}) {
+  const programmes = new Map<number, ProgrammeRow>();
+  const doctors = {
+    designatedBodies: buildDesignatedBodyMap(designatedBodyTable),
+    timeZone: 'Europe/London',
+    programmes,
+  };
+  const topology = connectionsTopology({
+    applicationId: 'golden',
+    topics: { ...DEFAULT_TOPICS },
+    partitions: options.partitions ?? 3,
+    doctors,
+    decodeSource: () => Promise.reject(new Error('golden tests pipe decoded changes')),
+    encodeConnection: () => Buffer.alloc(0),
+  });
+  const driver = new TopologyTestDriver(topology, new Date(options.now ?? '2026-11-25T10:00:00Z'));
+
+  /** Every record written to reval.connections since the last call, in order. */
+  function written(): GoldenRecord[] {
+    return driver
+      .readOutput<VersionedConnection>(DEFAULT_TOPICS.connections)
+      .map(({ key, value }) => ({
+        key,
+        version: (value as VersionedConnection).version,
+        value: (value as VersionedConnection).record,
+      }));
+  }
+
+  /** Applies the changes; returns the newest record of each doctor written meanwhile, by key. */
+  function feed(changes: (Change | GmcChange)[], now?: string): GoldenRecord[] {
+    if (now) driver.setTime(now);
+    for (const change of changes) {
+      if (change.source === 'programme') {
+        const id = Number(change.key);
+        if (change.op === 'upsert') programmes.set(id, change.row);
+        else if (change.op === 'delete') programmes.delete(id);
+        driver.punctuate(STAGES.doctors, (context) => reconcileProgramme(id, context, doctors));
+      } else {
+        driver.pipe(DEFAULT_TOPICS[change.source], change.key, change);
+      }
+    }
+    return latestByKey(written());
+  }
+
+  /** What midnight does: re-derives the doctors whose date has come. */
+  function midnight(now: string): GoldenRecord[] {
+    driver.setTime(now);
+    driver.punctuate(STAGES.doctors, (context) => reevaluateDue(context, doctors));
+    return latestByKey(written());
+  }
+
+  return { driver, feed, midnight, written, programmes, doctors };
+}
+
+function latestByKey(records: GoldenRecord[]): GoldenRecord[] {
+  const latest = new Map<string, GoldenRecord>();
+  for (const record of records) latest.set(record.key, record);
+  return [...latest.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}

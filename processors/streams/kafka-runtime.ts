@@ -1,0 +1,413 @@
+// Runs a topology on Kafka. One consumer group (the application id) shares every source
+// partition among the instances; each assigned partition is a task with its own local
+// storage, restored from the changelogs before its first record. A batch commits in this
+// order: sink records, dead letters, changelog records (each acknowledged), then the local
+// store with the changelog offsets as its checkpoint, then the input offsets. A crash at any
+// point re-reads inputs whose effects may be partly written, which the stages tolerate:
+// rows are upserts, and a record already written is recognised by its fingerprint.
+import { join } from 'node:path';
+import {
+  partitionForKey,
+  type KafkaClient,
+  type KafkaRecord,
+  type MessageProducer,
+  type OutgoingMessage,
+  type RecordBatch,
+  type RunningConsumer,
+} from '../platform/kafka';
+import type { Logger } from '../platform/logger';
+import { metrics } from '../platform/metrics';
+import { SerialQueue } from './serial-queue';
+import { openTaskStorage, restoreTasks, type RestoringTask } from './restore';
+import type { StorageBackend } from './storage';
+import { Task } from './task';
+import {
+  changelogTopic,
+  isUnreadable,
+  type ProcessorContext,
+  type SubTopology,
+  type Topology,
+} from './topology';
+
+/** Where unreadable records go: the dead-letter topic, or a count for a one-shot replay. */
+export interface DeadLetterSink {
+  send(failures: { record: KafkaRecord; reason: string }[]): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  kafka: KafkaClient;
+  producer: MessageProducer;
+  deadLetters: DeadLetterSink;
+  topology: Topology;
+  backend: StorageBackend;
+  /** Local stores live in `<stateDir>/<applicationId>/<sub-topology>-<partition>/`. */
+  stateDir: string;
+  logger: Logger;
+  now(): Date;
+  /** Runs in a task right after its stores are restored (before its first record). */
+  afterRestore?(sub: SubTopology<never>, context: ProcessorContext): void;
+  /** Changelog topic settings (compaction tuning). */
+  changelogConfig?: Record<string, string>;
+}
+
+export class StreamsRuntime {
+  private readonly tasks = new Map<string, Task>();
+  private readonly serial = new SerialQueue();
+  private readonly bySource: Map<string, SubTopology<never>>;
+  private consumer?: RunningConsumer;
+  private assigned = false;
+  private restoring = 0;
+  private purgeTimer?: NodeJS.Timeout;
+  private readyWaiters: (() => void)[] = [];
+  /** Records written to sinks outside the topology (the outputs). */
+  written = 0;
+  /** Changelog records restored since start. */
+  restored = 0;
+  /** Input records processed since start, by topic. */
+  readonly consumed = new Map<string, number>();
+
+  constructor(private readonly options: RuntimeOptions) {
+    this.bySource = new Map(options.topology.subTopologies.map((sub) => [sub.source, sub]));
+  }
+
+  get applicationId(): string {
+    return this.options.topology.applicationId;
+  }
+
+  async start(): Promise<void> {
+    const { kafka, topology } = this.options;
+    await kafka.ensureTopics([
+      ...topology.internalTopics.map(({ topic, partitions }) => ({
+        topic,
+        partitions,
+        compacted: false,
+        // Purged by the runtime once consumed (deleteRecords), never by age.
+        config: { 'retention.ms': '-1' },
+      })),
+      ...(await this.changelogSpecs()),
+    ]);
+    this.consumer = await kafka.consume(
+      {
+        groupId: this.applicationId,
+        topics: [...this.bySource.keys()],
+        fromBeginning: true,
+        onAssignment: (assignment) => {
+          const wanted = new Set<string>();
+          for (const [topic, partitions] of Object.entries(assignment)) {
+            for (const partition of partitions) wanted.add(`${topic}:${partition}`);
+          }
+          void this.serial
+            .run(() => this.assign(wanted))
+            .catch((error: unknown) =>
+              this.options.logger.error({ err: error }, 'restoring assigned tasks failed'),
+            );
+        },
+      },
+      (batch) => this.serial.run(() => this.process(batch)),
+    );
+    this.purgeTimer = setInterval(() => void this.purge(), 30_000);
+    this.purgeTimer.unref();
+  }
+
+  /** True once this member has an assignment and every assigned task is restored. */
+  isReady(): boolean {
+    return this.assigned && this.restoring === 0;
+  }
+
+  waitUntilReady(): Promise<void> {
+    if (this.isReady()) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** Runs `work` in one task, when this instance owns it, and commits it. */
+  punctuateTask(
+    subTopology: string,
+    partition: number,
+    work: (context: ProcessorContext) => void,
+  ): Promise<boolean> {
+    return this.serial.run(async () => {
+      const task = [...this.tasks.values()].find(
+        (candidate) =>
+          candidate.subTopology.name === subTopology && candidate.partition === partition,
+      );
+      if (!task) return false;
+      work(task.context(this.options.now));
+      await this.commit(task, []);
+      return true;
+    });
+  }
+
+  /** Runs `work` for each key in the task that owns the key's partition (when owned here). */
+  async punctuateByKey(
+    subTopology: string,
+    keys: string[],
+    work: (key: string, context: ProcessorContext) => void,
+  ): Promise<void> {
+    const sub = this.options.topology.subTopologies.find((s) => s.name === subTopology);
+    const partitions = this.options.topology.internalTopics.find(
+      ({ topic }) => topic === sub?.source,
+    )?.partitions;
+    if (!sub || !partitions) throw new Error(`${subTopology} does not read a repartition topic`);
+    const byPartition = new Map<number, string[]>();
+    for (const key of keys) {
+      const partition = partitionForKey(key, partitions);
+      byPartition.set(partition, [...(byPartition.get(partition) ?? []), key]);
+    }
+    for (const [partition, owned] of byPartition) {
+      await this.punctuateTask(subTopology, partition, (context) => {
+        for (const key of owned) work(key, context);
+      });
+    }
+  }
+
+  /** Runs `work` in every task of the sub-topology this instance owns, and commits each. */
+  punctuate(subTopology: string, work: (context: ProcessorContext) => void): Promise<void> {
+    return this.serial.run(async () => {
+      for (const task of this.tasks.values()) {
+        if (task.subTopology.name !== subTopology) continue;
+        work(task.context(this.options.now));
+        await this.commit(task, []);
+      }
+    });
+  }
+
+  /** Per task: entries of each store and bytes on disk, for metrics and the benchmark. */
+  storeSizes(): { task: string; bytes: number; entries: Record<string, number> }[] {
+    return [...this.tasks.values()].map((task) => ({
+      task: task.id,
+      bytes: task.storage.sizeBytes(),
+      entries: Object.fromEntries(
+        task.subTopology.stores.map((store) => [store, task.storage.entries(store)]),
+      ),
+    }));
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.purgeTimer);
+    await this.consumer?.stop();
+    await this.serial.idle();
+    for (const task of this.tasks.values()) task.storage.close();
+    this.tasks.clear();
+  }
+
+  private async changelogSpecs() {
+    const { kafka, topology } = this.options;
+    const specs = [];
+    for (const sub of topology.subTopologies) {
+      if (sub.stores.length === 0) continue;
+      const partitions =
+        topology.internalTopics.find(({ topic }) => topic === sub.source)?.partitions ??
+        (await kafka.partitionCount(sub.source));
+      for (const store of sub.stores) {
+        specs.push({
+          topic: changelogTopic(this.applicationId, store),
+          partitions,
+          compacted: true,
+          config: this.options.changelogConfig,
+        });
+      }
+    }
+    return specs;
+  }
+
+  private taskDir(sub: SubTopology<never>, partition: number): string {
+    return join(this.options.stateDir, this.applicationId, `${sub.name}-${partition}`);
+  }
+
+  /** Closes tasks no longer assigned (their files stay for a quick return) and restores new ones. */
+  private async assign(wanted: Set<string>): Promise<void> {
+    for (const [id, task] of this.tasks) {
+      if (wanted.has(id)) continue;
+      task.storage.close();
+      this.tasks.delete(id);
+      this.options.logger.info({ task: task.id }, 'task revoked: store closed');
+    }
+    const fresh: RestoringTask[] = [];
+    for (const id of wanted) {
+      if (this.tasks.has(id)) continue;
+      const [topic, partitionText] = [
+        id.slice(0, id.lastIndexOf(':')),
+        id.slice(id.lastIndexOf(':') + 1),
+      ];
+      const sub = this.bySource.get(topic);
+      if (!sub) continue;
+      const partition = Number(partitionText);
+      const dir = this.taskDir(sub, partition);
+      fresh.push({
+        sub,
+        partition,
+        dir,
+        storage: openTaskStorage(this.options.backend, dir, sub, this.options.logger),
+      });
+    }
+    this.restoring = fresh.length;
+    this.assigned = true;
+    await this.restore(fresh);
+  }
+
+  private async restore(fresh: RestoringTask[]): Promise<void> {
+    const { kafka, logger, backend } = this.options;
+    const started = Date.now();
+    let lastLog = 0;
+    const total = await restoreTasks(
+      kafka,
+      this.applicationId,
+      fresh,
+      (task) => openTaskStorage(backend, task.dir, task.sub, logger),
+      ({ restored, total: all }) => {
+        metrics.restoreRemaining.set({ application: this.applicationId }, all - restored);
+        if (Date.now() - lastLog < 1_000) return;
+        lastLog = Date.now();
+        logger.info({ restored, total: all }, `restoring state: ${restored}/${all} records`);
+      },
+    );
+    metrics.restoreRemaining.set({ application: this.applicationId }, 0);
+    this.restored += total;
+    for (const restoring of fresh) {
+      const task = new Task(restoring.sub, restoring.partition, restoring.storage);
+      this.tasks.set(`${restoring.sub.source}:${restoring.partition}`, task);
+      if (this.options.afterRestore) {
+        this.options.afterRestore(restoring.sub, task.context(this.options.now));
+        await this.commit(task, []);
+      }
+    }
+    this.restoring = 0;
+    for (const resolve of this.readyWaiters.splice(0)) resolve();
+    if (fresh.length > 0) {
+      logger.info(
+        {
+          tasks: fresh.map((task) => `${task.sub.name}-${task.partition}`),
+          records: total,
+          ms: Date.now() - started,
+        },
+        'tasks restored',
+      );
+    }
+    this.recordStoreMetrics();
+  }
+
+  private async process(batch: RecordBatch): Promise<void> {
+    const id = `${batch.topic}:${batch.partition}`;
+    let task = this.tasks.get(id);
+    if (!task) {
+      // A batch can arrive before the assignment event is handled: restore on demand.
+      const sub = this.bySource.get(batch.topic) as SubTopology<never>;
+      const dir = this.taskDir(sub, batch.partition);
+      await this.restore([
+        {
+          sub,
+          partition: batch.partition,
+          dir,
+          storage: openTaskStorage(this.options.backend, dir, sub, this.options.logger),
+        },
+      ]);
+      task = this.tasks.get(id) as Task;
+    }
+    const sub = task.subTopology;
+    const context = task.context(this.options.now);
+    const failures: { record: KafkaRecord; reason: string }[] = [];
+    for (const record of batch.records) {
+      const input = await sub.deserialize(record);
+      if (isUnreadable(input)) {
+        failures.push({ record, reason: input.error });
+        continue;
+      }
+      const outcome = sub.process(record.key?.toString('utf8') ?? '', input as never, context);
+      if (outcome) failures.push({ record, reason: outcome.error });
+    }
+    await this.commit(task, failures);
+    const last = BigInt(batch.records[batch.records.length - 1].offset);
+    this.consumed.set(batch.topic, (this.consumed.get(batch.topic) ?? 0) + batch.records.length);
+    metrics.recordsIn.inc(
+      { processor: this.applicationId, topic: batch.topic },
+      batch.records.length,
+    );
+    metrics.consumerLag.set(
+      { processor: this.applicationId, topic: batch.topic, partition: String(batch.partition) },
+      Math.max(0, Number(batch.highWatermark) - 1 - Number(last)),
+    );
+  }
+
+  private async commit(
+    task: Task,
+    failures: { record: KafkaRecord; reason: string }[],
+  ): Promise<void> {
+    const { producer, topology } = this.options;
+    const { writes, forwarded } = task.drain();
+    try {
+      const bySink = new Map<string, OutgoingMessage[]>();
+      for (const record of forwarded) {
+        const sink = topology.sinks.find((candidate) => candidate.name === record.sink);
+        if (!sink) throw new Error(`${task.id} forwarded to unknown sink ${record.sink}`);
+        let messages = bySink.get(sink.topic);
+        if (!messages) bySink.set(sink.topic, (messages = []));
+        messages.push({
+          key: record.key,
+          partition: partitionForKey(record.key, sink.partitions),
+          value: await sink.serialize(record.value as never),
+          headers: record.value === null ? undefined : sink.headers?.(record.value as never),
+        });
+      }
+      for (const [topic, messages] of bySink) {
+        await producer.send(topic, messages);
+        if (!topology.internalTopics.some((internal) => internal.topic === topic)) {
+          this.written += messages.length;
+        }
+        metrics.recordsOut.inc(
+          { processor: this.applicationId, destination: topic },
+          messages.length,
+        );
+      }
+      await this.options.deadLetters.send(failures);
+      const checkpoint = new Map<string, bigint>();
+      for (const [store, entries] of writes) {
+        if (entries.size === 0) continue;
+        const topic = changelogTopic(this.applicationId, store);
+        const written = await producer.send(
+          topic,
+          [...entries].map(([key, value]) => ({ key, value, partition: task.partition })),
+        );
+        const last = written.get(task.partition);
+        if (last !== undefined) checkpoint.set(`${topic}:${task.partition}`, last + 1n);
+      }
+      task.storage.commit(writes, checkpoint);
+    } catch (error) {
+      task.discard();
+      throw error;
+    }
+  }
+
+  private recordStoreMetrics(): void {
+    for (const { task, bytes, entries } of this.storeSizes()) {
+      metrics.storeBytes.set({ task }, bytes);
+      for (const [store, count] of Object.entries(entries)) {
+        metrics.storeEntries.set({ task, store }, count);
+      }
+    }
+  }
+
+  /**
+   * Repartition records below the group's committed offsets are deleted, as Kafka Streams
+   * purges them: committed, not merely processed, so a crash never needs a purged record.
+   */
+  private async purge(): Promise<void> {
+    this.recordStoreMetrics();
+    const { kafka, topology, logger } = this.options;
+    try {
+      const topics = topology.internalTopics.map(({ topic }) => topic);
+      const committed = await kafka.groupOffsets(this.applicationId, topics);
+      for (const topic of topics) {
+        const offsets = new Map<number, bigint>();
+        for (const [key, offset] of committed) {
+          const at = key.lastIndexOf(':');
+          if (key.slice(0, at) === topic && BigInt(offset) > 0n) {
+            offsets.set(Number(key.slice(at + 1)), BigInt(offset));
+          }
+        }
+        await kafka.deleteRecordsBefore(topic, offsets);
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'purging consumed repartition records failed');
+    }
+  }
+}

@@ -1,0 +1,66 @@
+// What flows where, apart from what happens to one record: a topology is a set of
+// sub-topologies, each reading one topic (a task per partition) with its own state stores,
+// and a set of sinks it may forward to. The runtime (Kafka) and the test driver (memory) run
+// the same topology, so what the golden tests see is what production does.
+import type { KafkaRecord } from '../platform/kafka';
+import type { KeyRange } from './storage';
+
+/** What a processor may do while it handles one record (or one punctuation) in one task. */
+export interface ProcessorContext {
+  /** The task's partition: the partition of the sub-topology's source topic. */
+  readonly partition: number;
+  now(): Date;
+  get<V>(store: string, key: string): V | undefined;
+  /** `undefined` deletes. The write reaches the store and its changelog when the task commits. */
+  put<V>(store: string, key: string, value: V | undefined): void;
+  range<V>(store: string, range: KeyRange): [string, V][];
+  /** Sends a record to a sink; `null` is a tombstone. */
+  forward(sink: string, key: string, value: unknown): void;
+}
+
+/** Why a record could not be read; it goes to the dead-letter topic with this reason. */
+export interface Unreadable {
+  error: string;
+}
+
+export interface SubTopology<In = unknown> {
+  name: string;
+  /** The topic it reads. */
+  source: string;
+  /** Store names, unique in the topology: each has a changelog topic of its own. */
+  stores: readonly string[];
+  /** Bytes to input (may be asynchronous: registry Avro). Never throws for bad input. */
+  deserialize(record: KafkaRecord): Promise<In | Unreadable> | In | Unreadable;
+  /**
+   * Applies one input, keyed by the record's key; what it cannot use it returns as a reason
+   * for the dead-letter topic.
+   */
+  process(key: string, input: In, context: ProcessorContext): Unreadable | void;
+}
+
+export interface Sink<V = unknown> {
+  name: string;
+  topic: string;
+  /** Partitions of the topic (records go to the key's partition, as Kafka's partitioner does). */
+  partitions: number;
+  /** Null writes a tombstone. */
+  serialize(value: V): Promise<Buffer | null> | Buffer | null;
+  headers?(value: V): Record<string, string>;
+}
+
+export interface Topology {
+  /** Names the consumer group, the changelog and repartition topics and the state folder. */
+  applicationId: string;
+  subTopologies: SubTopology<never>[];
+  sinks: Sink<never>[];
+  /** Topics owned by the topology (repartition topics): created, and purged once consumed. */
+  internalTopics: { topic: string; partitions: number }[];
+}
+
+export function changelogTopic(applicationId: string, store: string): string {
+  return `${applicationId}-${store}-changelog`;
+}
+
+export function isUnreadable(value: unknown): value is Unreadable {
+  return typeof value === 'object' && value !== null && 'error' in value;
+}

@@ -1,0 +1,259 @@
+// The connections processor's state stores on real Kafka: what a restart reads, with the
+// local store kept, deleted or corrupted, and that midnight (across a DST change) still works
+// on restored state. Each case checks the records against the rules applied to the inputs.
+import { readdirSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startConnections, type RunningConnections } from '../../processors/connections/processor';
+import { deriveConnection } from '../../processors/rules/derive';
+import { loadDesignatedBodies } from '../../processors/platform/designated-bodies';
+import { generatePopulation } from '../support/population';
+import {
+  gmcDoctorRecord,
+  gmcStates,
+  populationInputs,
+  tisSnapshotEvents,
+} from '../support/population-events';
+import {
+  createStreamHarness,
+  eventually,
+  manualClock,
+  privateTopicsEnv,
+  type ManualClock,
+  type StreamHarness,
+} from '../support/stream-harness';
+
+const TODAY = '2026-11-25';
+
+describe('connections state stores (real Kafka and registry)', () => {
+  let harness: StreamHarness;
+  let groupId: string;
+  const running: RunningConnections[] = [];
+
+  beforeEach(async () => {
+    harness = await createStreamHarness(privateTopicsEnv());
+    groupId = `${harness.topics.connections}-app`;
+  });
+
+  afterEach(async () => {
+    for (const processor of running.splice(0)) await processor.stop();
+    await harness.close();
+  });
+
+  const stateDir = () => join(harness.env.REVAL_STATE_DIR as string, groupId);
+
+  async function start(clock: ManualClock = manualClock(`${TODAY}T10:00:00Z`)) {
+    const processor = await startConnections({ env: harness.env, clock, groupId });
+    running.push(processor);
+    await eventually(async () => expect(processor.isReady()).toBe(true), 60_000);
+    return processor;
+  }
+
+  async function stop(processor: RunningConnections) {
+    running.splice(running.indexOf(processor), 1);
+    await processor.stop();
+  }
+
+  async function seed(doctorsPerBody: number, seed = 1) {
+    const population = generatePopulation({ doctorsPerBody, today: TODAY, seed });
+    const states = gmcStates(population, new Date('2026-11-25T02:00:00Z'));
+    await harness.produce(await tisSnapshotEvents(population, harness.events));
+    const messages = [];
+    for (const state of states) {
+      messages.push({
+        topic: harness.topics.gmcDoctors,
+        key: state.gmcReferenceNumber,
+        value: await harness.codecs.encode('gmcDoctor', gmcDoctorRecord(state)),
+      });
+    }
+    await harness.produce(messages);
+    return { population, states };
+  }
+
+  function expected(seeded: Awaited<ReturnType<typeof seed>>, today = TODAY) {
+    const designatedBodies = loadDesignatedBodies({});
+    return new Map(
+      [...populationInputs(seeded.population, seeded.states)].map(([gmc, inputs]) => [
+        gmc,
+        deriveConnection(inputs, today, designatedBodies),
+      ]),
+    );
+  }
+
+  async function expectRecordsMatch(want: ReturnType<typeof expected>) {
+    await eventually(async () => {
+      const latest = await harness.latestConnections();
+      const live = [...latest].filter(([, record]) => record.value !== null).map(([key]) => key);
+      expect(live.sort()).toEqual([...want.keys()].sort());
+      for (const [gmc, derived] of want) {
+        expect(latest.get(gmc)?.value).toMatchObject({
+          connectionStatus: derived.connectionStatus,
+          connectionReason: derived.connectionReason,
+          tcsDesignatedBody: derived.tcsDesignatedBody,
+          designatedBody: derived.designatedBody,
+          exceptionReasons: derived.exceptionReasons,
+          discrepancy: derived.discrepancy,
+          programmeName: derived.programmeName,
+        });
+      }
+    }, 60_000);
+  }
+
+  /**
+   * Ends one connected doctor's only programme membership yesterday: a one-record tail whose
+   * effect (PROGRAMME_ENDED, with the programme name still shown) needs the whole state.
+   */
+  async function endOneMembership(seeded: Awaited<ReturnType<typeof seed>>) {
+    const before = expected(seeded);
+    const person = seeded.population.persons.find(
+      (candidate) =>
+        candidate.memberships.length === 1 &&
+        before.get(candidate.gmcReferenceNumber)?.connectionStatus === 'CONNECTED',
+    );
+    if (!person) throw new Error('the population has no connected doctor with one membership');
+    const membership = person.memberships[0];
+    membership.endDate = '2026-11-24';
+    await harness.produce(
+      await harness.events.mysqlRow('ProgrammeMembership', 'u', {
+        after: {
+          uuid: membership.uuid,
+          personId: person.personId,
+          programmeId: membership.programmeId,
+          programmeMembershipType: membership.type,
+          programmeStartDate: membership.startDate,
+          programmeEndDate: membership.endDate,
+        },
+      }),
+    );
+    expect(expected(seeded).get(person.gmcReferenceNumber)?.connectionReason).toBe(
+      'PROGRAMME_ENDED',
+    );
+    return person.gmcReferenceNumber;
+  }
+
+  async function ended(gmc: string) {
+    await eventually(async () =>
+      expect((await harness.latestConnections()).get(gmc)?.value?.connectionReason).toBe(
+        'PROGRAMME_ENDED',
+      ),
+    );
+  }
+
+  it('a restart with the store kept restores nothing and reads only the tail', async () => {
+    const seeded = await seed(3);
+    const first = await start();
+    await expectRecordsMatch(expected(seeded));
+    const versions = new Map(
+      [...(await harness.latestConnections())].map(([key, record]) => [key, record.version]),
+    );
+    await stop(first);
+    const gmc = await endOneMembership(seeded);
+    const second = await start();
+    await ended(gmc);
+    const report = second.stateReport();
+    expect(report.restoredRecords).toBe(0);
+    // The one new ProgrammeMembership record, then its way through the stages.
+    expect(report.consumed[harness.topics.programmeMembership]).toBe(1);
+    expect(report.consumed[harness.topics.person] ?? 0).toBe(0);
+    expect(report.consumed[harness.topics.gmcDoctors] ?? 0).toBe(0);
+    // Only the renamed doctor was written again.
+    const after = await harness.latestConnections();
+    const rewritten = [...after].filter(([key, r]) => versions.get(key) !== r.version);
+    expect(rewritten.map(([key]) => key)).toEqual([gmc]);
+    await expectRecordsMatch(expected(seeded));
+  });
+
+  it('a fresh instance (empty disk) restores from the changelogs, not from the raw topics', async () => {
+    const seeded = await seed(3);
+    const first = await start();
+    await expectRecordsMatch(expected(seeded));
+    await stop(first);
+    rmSync(stateDir(), { recursive: true, force: true });
+    const gmc = await endOneMembership(seeded);
+    const second = await start();
+    await ended(gmc);
+    const report = second.stateReport();
+    expect(report.restoredRecords).toBeGreaterThan(0);
+    expect(report.consumed[harness.topics.programmeMembership]).toBe(1);
+    expect(report.consumed[harness.topics.contactDetails] ?? 0).toBe(0);
+    await expectRecordsMatch(expected(seeded));
+  });
+
+  it('a truncated or corrupted store file is discarded and restored from its changelog', async () => {
+    const seeded = await seed(2);
+    const first = await start();
+    await expectRecordsMatch(expected(seeded));
+    await stop(first);
+    const tasks = readdirSync(stateDir());
+    const files = tasks.flatMap((task) =>
+      readdirSync(join(stateDir(), task))
+        .filter((name) => !name.endsWith('-wal') && !name.endsWith('-shm'))
+        .map((name) => join(stateDir(), task, name)),
+    );
+    expect(files.length).toBeGreaterThan(0);
+    // Half the files truncated to half their size, the other half overwritten with garbage.
+    files.forEach((file, i) => {
+      if (i % 2 === 0) truncateSync(file, Math.floor(statSync(file).size / 2));
+      else writeFileSync(file, Buffer.alloc(statSync(file).size || 4096, 0x5a));
+    });
+    const gmc = await endOneMembership(seeded);
+    const second = await start();
+    await ended(gmc);
+    expect(second.stateReport().restoredRecords).toBeGreaterThan(0);
+    await expectRecordsMatch(expected(seeded));
+  });
+
+  it('midnight re-evaluation works on restored state, across the spring DST change', async () => {
+    // London clocks go forward at 01:00 UTC on 28 March 2027; midnight that day is 00:00 UTC.
+    const clock = manualClock('2027-03-27T12:00:00Z');
+    await harness.produce([
+      ...(await harness.events.mysqlRow('Programme', 'c', {
+        after: { id: 1, programmeName: 'GP', programmeNumber: 'P1', owner: 'North East' },
+      })),
+      ...(await harness.events.mysqlRow('Person', 'c', { after: { id: 9, role: 'Trainee' } })),
+      ...(await harness.events.mysqlRow('GmcDetails', 'c', {
+        after: { id: 9, gmcNumber: '7654321', gmcStatus: 'Registered' },
+      })),
+      ...(await harness.events.mysqlRow('ProgrammeMembership', 'c', {
+        after: {
+          uuid: 'pm-9',
+          personId: 9,
+          programmeId: 1,
+          programmeMembershipType: 'SUBSTANTIVE',
+          programmeStartDate: '2024-08-07',
+          programmeEndDate: '2027-03-27',
+        },
+      })),
+      ...(await harness.events.mysqlRow('CurriculumMembership', 'c', {
+        after: {
+          id: 90,
+          programmeMembershipUuid: 'pm-9',
+          curriculumId: 1,
+          curriculumStartDate: '2024-08-07',
+          curriculumEndDate: '2027-03-27',
+        },
+      })),
+    ]);
+    const first = await start(clock);
+    await eventually(async () =>
+      expect((await harness.latestConnections()).get('7654321')?.value).toMatchObject({
+        connectionStatus: 'CONNECTED',
+        nextReevaluationDate: '2027-03-28',
+      }),
+    );
+    await stop(first);
+    rmSync(stateDir(), { recursive: true, force: true });
+    const second = await start(clock);
+    expect(second.stateReport().restoredRecords).toBeGreaterThan(0);
+    clock.set('2027-03-27T23:59:59Z'); // still the 27th in London
+    await second.reevaluateDue();
+    clock.set('2027-03-28T00:00:05Z'); // the 28th in London (GMT until 01:00 UTC)
+    await second.reevaluateDue();
+    await eventually(async () =>
+      expect((await harness.latestConnections()).get('7654321')?.value).toMatchObject({
+        connectionStatus: 'DISCONNECTED',
+        connectionReason: 'PROGRAMME_ENDED',
+        nextReevaluationDate: null,
+      }),
+    );
+  });
+});
