@@ -132,11 +132,12 @@ export async function startConnections(
         );
     });
   const timer = setInterval(() => {
-    if (today() === lastToday) return;
-    lastToday = today();
-    void reevaluate().catch((error: unknown) =>
-      logger.error({ err: error }, 're-evaluation failed'),
-    );
+    const current = today();
+    if (current === lastToday) return;
+    // The date is only taken as done once its re-evaluation is written; a failure retries.
+    void reevaluate()
+      .then(() => (lastToday = current))
+      .catch((error: unknown) => logger.error({ err: error }, 're-evaluation failed'));
   }, options.reevaluationCheckMs ?? 30_000);
   timer.unref();
 

@@ -23,6 +23,7 @@ import type { GmcChange } from './state/gmc-doctor-state';
 import {
   applyDoctorChange,
   DOCTORS_STORES,
+  reconcileChangedDoctors,
   type DoctorsSettings,
   type VersionedConnection,
 } from './tasks/doctors';
@@ -121,6 +122,7 @@ export function connectionsTopology(options: ConnectionsTopologyOptions): Topolo
     stores: DOCTORS_STORES,
     deserialize: readInternal,
     process: (gmc, message, context) => applyDoctorChange(gmc, message, context, options.doctors),
+    beforeCommit: (doctors, context) => reconcileChangedDoctors(doctors, context, options.doctors),
   };
   const connectionsSink: Sink<VersionedConnection> = {
     name: SINKS.connections,

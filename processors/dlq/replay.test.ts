@@ -53,6 +53,7 @@ function fakeKafka(letters: (DeadLetter | 'garbage')[], partitions: Record<strin
           sent.push({ topic, messages });
           return new Map<number, bigint>();
         },
+        sendMany: async () => new Map<string, bigint>(),
         disconnect: async () => {
           disconnected = true;
         },

@@ -78,6 +78,11 @@ export interface ConsumeOptions {
 export interface RunningConsumer {
   /** Stops fetching, waits for the batch in hand to finish and its offsets to commit. */
   stop(): Promise<void>;
+  /**
+   * Commits positions (the next offset to read) for a consumer started with
+   * `commitOffsets: false` that decides itself when its work is safely written.
+   */
+  commit(positions: { topic: string; partition: number; offset: bigint }[]): Promise<void>;
   pause(topics: string[]): void;
   resume(topics: string[]): void;
 }
@@ -87,6 +92,11 @@ export type WrittenOffsets = Map<number, bigint>;
 
 export interface MessageProducer {
   send(topic: string, messages: OutgoingMessage[]): Promise<WrittenOffsets>;
+  /**
+   * Sends to several topics in as few requests as the batch size limit allows; returns the
+   * last offset written per `topic:partition` (for messages with an explicit partition).
+   */
+  sendMany(messages: { topic: string; message: OutgoingMessage }[]): Promise<Map<string, bigint>>;
   disconnect(): Promise<void>;
 }
 
@@ -229,6 +239,36 @@ export class KafkaClient {
         }
         return written;
       },
+      sendMany: async (entries) => {
+        const written = new Map<string, bigint>();
+        for (const chunk of chunksUnderBatchLimit(entries, (entry) => entry.message)) {
+          const byTopic = new Map<string, OutgoingMessage[]>();
+          for (const { topic, message } of chunk) {
+            let messages = byTopic.get(topic);
+            if (!messages) byTopic.set(topic, (messages = []));
+            messages.push(message);
+          }
+          const metadata = await producer.sendBatch({
+            acks: -1,
+            topicMessages: [...byTopic].map(([topic, messages]) => ({
+              topic,
+              messages: messages.map(toKafkaMessage),
+            })),
+          });
+          for (const [topic, messages] of byTopic) {
+            const perPartition: WrittenOffsets = new Map();
+            lastOffsetsOf(
+              messages,
+              metadata.filter((m) => m.topicName === topic),
+              perPartition,
+            );
+            for (const [partition, offset] of perPartition) {
+              written.set(`${topic}:${partition}`, offset);
+            }
+          }
+        }
+        return written;
+      },
       disconnect: () => producer.disconnect(),
     };
   }
@@ -333,6 +373,16 @@ export class KafkaClient {
     });
     return {
       stop: () => consumer.disconnect(),
+      commit: async (positions) => {
+        if (positions.length === 0) return;
+        await consumer.commitOffsets(
+          positions.map(({ topic, partition, offset }) => ({
+            topic,
+            partition,
+            offset: offset.toString(),
+          })),
+        );
+      },
       pause: (topics) => consumer.pause(topics.map((topic) => ({ topic }))),
       resume: (topics) => consumer.resume(topics.map((topic) => ({ topic }))),
     };
@@ -578,17 +628,21 @@ function nextOffset(offset: string): string {
 // Kafka refuses a record batch above message.max.bytes (1 MiB by default); stay well below.
 const MAX_BATCH_BYTES = 512 * 1024;
 
-function* chunksUnderBatchLimit(messages: OutgoingMessage[]): Generator<OutgoingMessage[]> {
-  let chunk: OutgoingMessage[] = [];
+function* chunksUnderBatchLimit<T = OutgoingMessage>(
+  items: T[],
+  messageOf: (item: T) => OutgoingMessage = (item) => item as OutgoingMessage,
+): Generator<T[]> {
+  let chunk: T[] = [];
   let bytes = 0;
-  for (const message of messages) {
+  for (const item of items) {
+    const message = messageOf(item);
     const size = (message.key?.length ?? 0) + (message.value?.length ?? 0) + 64;
     if (chunk.length > 0 && bytes + size > MAX_BATCH_BYTES) {
       yield chunk;
       chunk = [];
       bytes = 0;
     }
-    chunk.push(message);
+    chunk.push(item);
     bytes += size;
   }
   if (chunk.length > 0) yield chunk;

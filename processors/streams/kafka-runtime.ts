@@ -1,10 +1,12 @@
 // Runs a topology on Kafka. One consumer group (the application id) shares every source
 // partition among the instances; each assigned partition is a task with its own local
-// storage, restored from the changelogs before its first record. A batch commits in this
-// order: sink records, dead letters, changelog records (each acknowledged), then the local
-// store with the changelog offsets as its checkpoint, then the input offsets. A crash at any
-// point re-reads inputs whose effects may be partly written, which the stages tolerate:
-// rows are upserts, and a record already written is recognised by its fingerprint.
+// storage, restored from the changelogs before its first record. Work is committed, for all
+// tasks at once, when an input partition is caught up or the commit interval has passed
+// (Kafka Streams' commit.interval.ms), in this order: sink records and dead letters, then
+// changelog records (each acknowledged), then each local store with its changelog offsets as
+// the checkpoint, then the input positions. A crash at any point re-reads inputs whose effects
+// may be partly written, which the stages tolerate: rows are upserts, and a record already
+// written is recognised by its fingerprint.
 import { join } from 'node:path';
 import {
   partitionForKey,
@@ -48,6 +50,14 @@ export interface RuntimeOptions {
   afterRestore?(sub: SubTopology<never>, context: ProcessorContext): void;
   /** Changelog topic settings (compaction tuning). */
   changelogConfig?: Record<string, string>;
+  /**
+   * Longest time work waits to be committed while input keeps coming (default 1000 ms); a
+   * caught-up input partition commits sooner, at most every `minCommitIntervalMs` (50 ms).
+   */
+  commitIntervalMs?: number;
+  minCommitIntervalMs?: number;
+  /** Uncommitted input records that force a commit (default 20,000). */
+  maxUncommittedRecords?: number;
 }
 
 export class StreamsRuntime {
@@ -59,6 +69,18 @@ export class StreamsRuntime {
   private restoring = 0;
   private purgeTimer?: NodeJS.Timeout;
   private readyWaiters: (() => void)[] = [];
+  /** Work processed but not committed: the tasks touched, positions and dead letters. */
+  private uncommitted = {
+    tasks: new Set<Task>(),
+    positions: new Map<string, { topic: string; partition: number; offset: bigint }>(),
+    failures: [] as { record: KafkaRecord; reason: string }[],
+    records: 0,
+  };
+  private lastCommit = 0;
+  private stopping = false;
+  /** A failed scheduled commit: the next batch throws it, so the consumer re-reads. */
+  private commitError: unknown;
+  private commitTimer?: NodeJS.Timeout;
   /** Records written to sinks outside the topology (the outputs). */
   written = 0;
   /** Changelog records restored since start. */
@@ -91,6 +113,16 @@ export class StreamsRuntime {
         groupId: this.applicationId,
         topics: [...this.bySource.keys()],
         fromBeginning: true,
+        // Positions are committed by `commit`, after the work they cover is written.
+        commitOffsets: false,
+        onRebalancing: () => {
+          // Partitions may move: write what is in hand while it is still ours to write.
+          void this.serial
+            .run(() => this.commit())
+            .catch((error: unknown) =>
+              this.options.logger.warn({ err: error }, 'commit before rebalance failed'),
+            );
+        },
         onAssignment: (assignment) => {
           const wanted = new Set<string>();
           for (const [topic, partitions] of Object.entries(assignment)) {
@@ -132,7 +164,8 @@ export class StreamsRuntime {
       );
       if (!task) return false;
       work(task.context(this.options.now));
-      await this.commit(task, []);
+      this.uncommitted.tasks.add(task);
+      await this.commit();
       return true;
     });
   }
@@ -166,8 +199,9 @@ export class StreamsRuntime {
       for (const task of this.tasks.values()) {
         if (task.subTopology.name !== subTopology) continue;
         work(task.context(this.options.now));
-        await this.commit(task, []);
+        this.uncommitted.tasks.add(task);
       }
+      await this.commit();
     });
   }
 
@@ -184,9 +218,19 @@ export class StreamsRuntime {
 
   async stop(): Promise<void> {
     clearInterval(this.purgeTimer);
+    this.stopping = true;
+    await this.serial
+      .run(() => this.commit())
+      .catch((error: unknown) =>
+        this.options.logger.warn({ err: error }, 'final commit failed: the next start re-reads'),
+      );
     await this.consumer?.stop();
     await this.serial.idle();
-    for (const task of this.tasks.values()) task.storage.close();
+    clearTimeout(this.commitTimer);
+    for (const task of this.tasks.values()) {
+      task.discard();
+      task.storage.close();
+    }
     this.tasks.clear();
   }
 
@@ -218,6 +262,12 @@ export class StreamsRuntime {
   private async assign(wanted: Set<string>): Promise<void> {
     for (const [id, task] of this.tasks) {
       if (wanted.has(id)) continue;
+      // Work not committed before the rebalance is left to the partition's new owner.
+      task.discard();
+      this.uncommitted.tasks.delete(task);
+      for (const key of this.uncommitted.positions.keys()) {
+        if (key === id) this.uncommitted.positions.delete(key);
+      }
       task.storage.close();
       this.tasks.delete(id);
       this.options.logger.info({ task: task.id }, 'task revoked: store closed');
@@ -268,9 +318,10 @@ export class StreamsRuntime {
       this.tasks.set(`${restoring.sub.source}:${restoring.partition}`, task);
       if (this.options.afterRestore) {
         this.options.afterRestore(restoring.sub, task.context(this.options.now));
-        await this.commit(task, []);
+        this.uncommitted.tasks.add(task);
       }
     }
+    await this.commit();
     this.restoring = 0;
     for (const resolve of this.readyWaiters.splice(0)) resolve();
     if (fresh.length > 0) {
@@ -287,6 +338,13 @@ export class StreamsRuntime {
   }
 
   private async process(batch: RecordBatch): Promise<void> {
+    // Skipped batches are not committed, so the next owner reads them again.
+    if (this.stopping) return;
+    if (this.commitError !== undefined) {
+      const error = this.commitError;
+      this.commitError = undefined;
+      throw error;
+    }
     const id = `${batch.topic}:${batch.partition}`;
     let task = this.tasks.get(id);
     if (!task) {
@@ -305,75 +363,131 @@ export class StreamsRuntime {
     }
     const sub = task.subTopology;
     const context = task.context(this.options.now);
-    const failures: { record: KafkaRecord; reason: string }[] = [];
     for (const record of batch.records) {
       const input = await sub.deserialize(record);
       if (isUnreadable(input)) {
-        failures.push({ record, reason: input.error });
+        this.uncommitted.failures.push({ record, reason: input.error });
         continue;
       }
       const outcome = sub.process(record.key?.toString('utf8') ?? '', input as never, context);
-      if (outcome) failures.push({ record, reason: outcome.error });
+      if (outcome) this.uncommitted.failures.push({ record, reason: outcome.error });
     }
-    await this.commit(task, failures);
     const last = BigInt(batch.records[batch.records.length - 1].offset);
+    this.uncommitted.tasks.add(task);
+    this.uncommitted.positions.set(id, {
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: last + 1n,
+    });
+    this.uncommitted.records += batch.records.length;
     this.consumed.set(batch.topic, (this.consumed.get(batch.topic) ?? 0) + batch.records.length);
     metrics.recordsIn.inc(
       { processor: this.applicationId, topic: batch.topic },
       batch.records.length,
     );
+    const lag = Math.max(0, Number(batch.highWatermark) - 1 - Number(last));
     metrics.consumerLag.set(
       { processor: this.applicationId, topic: batch.topic, partition: String(batch.partition) },
-      Math.max(0, Number(batch.highWatermark) - 1 - Number(last)),
+      lag,
     );
+    const sinceCommit = Date.now() - this.lastCommit;
+    const { commitIntervalMs = 1_000, minCommitIntervalMs = 50 } = this.options;
+    if (
+      this.uncommitted.records >= (this.options.maxUncommittedRecords ?? 20_000) ||
+      sinceCommit >= commitIntervalMs ||
+      (lag === 0 && sinceCommit >= minCommitIntervalMs)
+    ) {
+      try {
+        await this.commit();
+      } catch (error) {
+        // Thrown here, the consumer restarts once from the committed positions.
+        this.commitError = undefined;
+        throw error;
+      }
+    } else if (!this.commitTimer) {
+      // Nothing else may arrive: make sure the work in hand is committed soon anyway.
+      const wait = lag === 0 ? minCommitIntervalMs - sinceCommit : commitIntervalMs - sinceCommit;
+      this.commitTimer = setTimeout(() => {
+        this.commitTimer = undefined;
+        void this.serial
+          .run(() => this.commit())
+          .catch((error: unknown) =>
+            this.options.logger.error({ err: error }, 'scheduled commit failed'),
+          );
+      }, wait);
+    }
   }
 
-  private async commit(
-    task: Task,
+  /** Writes all work in hand (see the top of this file for the order) and commits positions. */
+  private async commit(): Promise<void> {
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    this.lastCommit = Date.now();
+    const { tasks, positions, failures } = this.uncommitted;
+    this.uncommitted = { tasks: new Set(), positions: new Map(), failures: [], records: 0 };
+    if (tasks.size === 0 && positions.size === 0 && failures.length === 0) return;
+    const drained = [...tasks].map((task) => ({ task, ...task.drain(this.options.now) }));
+    try {
+      await this.write(drained, failures);
+      await this.consumer?.commit([...positions.values()]);
+    } catch (error) {
+      // The drained work is gone; the inputs it came from are read again from the committed
+      // positions when the consumer restarts, which the next batch makes it do.
+      this.commitError = error;
+      throw error;
+    }
+  }
+
+  private async write(
+    drained: ({ task: Task } & ReturnType<Task['drain']>)[],
     failures: { record: KafkaRecord; reason: string }[],
   ): Promise<void> {
     const { producer, topology } = this.options;
-    const { writes, forwarded } = task.drain();
-    try {
-      const bySink = new Map<string, OutgoingMessage[]>();
+    const sinks = new Map(topology.sinks.map((sink) => [sink.name, sink]));
+    const internal = new Set(topology.internalTopics.map(({ topic }) => topic));
+    const outgoing: { topic: string; message: OutgoingMessage }[] = [];
+    for (const { task, forwarded } of drained) {
       for (const record of forwarded) {
-        const sink = topology.sinks.find((candidate) => candidate.name === record.sink);
+        const sink = sinks.get(record.sink);
         if (!sink) throw new Error(`${task.id} forwarded to unknown sink ${record.sink}`);
-        let messages = bySink.get(sink.topic);
-        if (!messages) bySink.set(sink.topic, (messages = []));
-        messages.push({
-          key: record.key,
-          partition: partitionForKey(record.key, sink.partitions),
-          value: await sink.serialize(record.value as never),
-          headers: record.value === null ? undefined : sink.headers?.(record.value as never),
+        outgoing.push({
+          topic: sink.topic,
+          message: {
+            key: record.key,
+            partition: partitionForKey(record.key, sink.partitions),
+            value: await sink.serialize(record.value as never),
+            headers: record.value === null ? undefined : sink.headers?.(record.value as never),
+          },
         });
       }
-      for (const [topic, messages] of bySink) {
-        await producer.send(topic, messages);
-        if (!topology.internalTopics.some((internal) => internal.topic === topic)) {
-          this.written += messages.length;
-        }
-        metrics.recordsOut.inc(
-          { processor: this.applicationId, destination: topic },
-          messages.length,
-        );
-      }
-      await this.options.deadLetters.send(failures);
-      const checkpoint = new Map<string, bigint>();
+    }
+    await producer.sendMany(outgoing);
+    for (const { topic } of outgoing) {
+      if (!internal.has(topic)) this.written += 1;
+    }
+    metrics.recordsOut.inc(
+      { processor: this.applicationId, destination: 'sinks' },
+      outgoing.length,
+    );
+    await this.options.deadLetters.send(failures);
+    const changelog: { topic: string; message: OutgoingMessage }[] = [];
+    for (const { task, writes } of drained) {
       for (const [store, entries] of writes) {
-        if (entries.size === 0) continue;
         const topic = changelogTopic(this.applicationId, store);
-        const written = await producer.send(
-          topic,
-          [...entries].map(([key, value]) => ({ key, value, partition: task.partition })),
-        );
-        const last = written.get(task.partition);
-        if (last !== undefined) checkpoint.set(`${topic}:${task.partition}`, last + 1n);
+        for (const [key, value] of entries) {
+          changelog.push({ topic, message: { key, value, partition: task.partition } });
+        }
+      }
+    }
+    const written = await producer.sendMany(changelog);
+    for (const { task, writes } of drained) {
+      const checkpoint = new Map<string, bigint>();
+      for (const store of writes.keys()) {
+        const key = `${changelogTopic(this.applicationId, store)}:${task.partition}`;
+        const last = written.get(key);
+        if (last !== undefined) checkpoint.set(key, last + 1n);
       }
       task.storage.commit(writes, checkpoint);
-    } catch (error) {
-      task.discard();
-      throw error;
     }
   }
 

@@ -24,7 +24,7 @@ function codePointRank(unit: number): number {
   return unit >= 0xe000 ? unit - 0x800 : unit + 0x2000;
 }
 
-export function inRange(key: string, range: KeyRange): boolean {
+function inRange(key: string, range: KeyRange): boolean {
   if (range.gte !== undefined && compareUtf8(key, range.gte) < 0) return false;
   return range.lt === undefined || compareUtf8(key, range.lt) < 0;
 }

@@ -1,6 +1,7 @@
 // Task storage in SQLite (better-sqlite3): one `state.db` per task directory, one WITHOUT ROWID
 // table per store (measured a little faster than one table keyed by store and key) and a
-// `meta` table with the format version and the checkpoint. WAL with synchronous=NORMAL: a
+// `meta` table with the format version, the checkpoint and each store's entry count (SQLite
+// keeps none: count(*) reads the whole table, 0.5 s for 300 MB). WAL with synchronous=NORMAL: a
 // commit costs no fsync, and a power cut may lose the last commits but never mixes one
 // commit's writes with another's, so the checkpoint always matches the stored state.
 import Database from 'better-sqlite3';
@@ -16,6 +17,7 @@ import {
 
 const FILE = 'state.db';
 const CHECKPOINT = 'checkpoint:';
+const COUNT = 'count:';
 /** Rows a range reads per query: bounds its memory, however large the range. */
 const PAGE = 1000;
 
@@ -25,9 +27,10 @@ const CORRUPTION = /^SQLITE_(CORRUPT|NOTADB|IOERR_SHORT_READ)/;
 
 interface StoreStatements {
   get: Database.Statement<[string], Buffer>;
-  put: Database.Statement<[string, Buffer]>;
+  /** Inserts only a new key: its `changes` tell a new key from an existing one. */
+  insert: Database.Statement<[string, Buffer]>;
+  update: Database.Statement<[Buffer, string]>;
   remove: Database.Statement<[string]>;
-  count: Database.Statement<[], number>;
   /** A page of a range, from a key on (inclusive first, exclusive after), up to a limit. */
   from: Database.Statement<[string, number]>;
   fromBelow: Database.Statement<[string, string, number]>;
@@ -45,9 +48,9 @@ function prepareStore(db: Database.Database, store: string): StoreStatements {
     db.prepare(`SELECT key, value FROM ${name} WHERE ${where} ORDER BY key LIMIT ?`).raw();
   return {
     get: db.prepare<[string], Buffer>(`SELECT value FROM ${name} WHERE key = ?`).pluck(),
-    put: db.prepare(`INSERT OR REPLACE INTO ${name} (key, value) VALUES (?, ?)`),
+    insert: db.prepare(`INSERT OR IGNORE INTO ${name} (key, value) VALUES (?, ?)`),
+    update: db.prepare(`UPDATE ${name} SET value = ? WHERE key = ?`),
     remove: db.prepare(`DELETE FROM ${name} WHERE key = ?`),
-    count: db.prepare<[], number>(`SELECT count(*) FROM ${name}`).pluck(),
     from: page('key >= ?'),
     fromBelow: page('key >= ? AND key < ?'),
     after: page('key > ?'),
@@ -65,8 +68,12 @@ function unusable(path: string, error: unknown): unknown {
 
 class SqliteStorage implements TaskStorage {
   private readonly stores = new Map<string, StoreStatements>();
-  private readonly readCheckpoint: Database.Statement<[string, string], [string, string]>;
-  private readonly applyCommit: (writes: StoreWrites, checkpoint: Map<string, bigint>) => void;
+  private readonly counts: Map<string, number>;
+  private readonly readMeta: Database.Statement<[string, string], [string, string]>;
+  private readonly applyCommit: (
+    writes: StoreWrites,
+    checkpoint: Map<string, bigint>,
+  ) => Map<string, number>;
 
   constructor(
     readonly path: string,
@@ -74,26 +81,36 @@ class SqliteStorage implements TaskStorage {
     stores: readonly string[],
   ) {
     for (const store of stores) this.stores.set(store, prepareStore(db, store));
-    this.readCheckpoint = db
+    this.readMeta = db
       .prepare<[string, string], [string, string]>(
         'SELECT name, value FROM meta WHERE name >= ? AND name < ?',
       )
       .raw();
+    this.counts = new Map([...this.metaRows(COUNT)].map(([store, value]) => [store, +value]));
     const setMeta = db.prepare<[string, string]>(
       'INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)',
     );
+    const addToCount = db.prepare<[number, string]>(
+      'UPDATE meta SET value = value + ? WHERE name = ?',
+    );
     // A throw inside (an unknown store) rolls the whole transaction back.
     this.applyCommit = db.transaction((writes: StoreWrites, checkpoint: Map<string, bigint>) => {
+      const added = new Map<string, number>();
       for (const [store, entries] of writes) {
-        const statements = this.statements(store);
+        const { insert, update, remove } = this.statements(store);
+        let count = 0;
         for (const [key, value] of entries) {
-          if (value) statements.put.run(key, value);
-          else statements.remove.run(key);
+          if (!value) count -= remove.run(key).changes;
+          else if (insert.run(key, value).changes === 1) count += 1;
+          else update.run(value, key);
         }
+        if (count !== 0) addToCount.run(count, COUNT + store);
+        added.set(store, count);
       }
       for (const [partition, offset] of checkpoint) {
         setMeta.run(CHECKPOINT + partition, offset.toString());
       }
+      return added;
     });
   }
 
@@ -129,32 +146,24 @@ class SqliteStorage implements TaskStorage {
     }
   }
 
-  private page(read: () => unknown[]): [string, Buffer][] {
-    try {
-      return read() as [string, Buffer][];
-    } catch (error) {
-      throw unusable(this.path, error);
-    }
-  }
-
   commit(writes: StoreWrites, checkpoint: Map<string, bigint>): void {
+    let added: Map<string, number>;
     try {
-      this.applyCommit(writes, checkpoint);
+      added = this.applyCommit(writes, checkpoint);
     } catch (error) {
       throw unusable(this.path, error);
     }
+    for (const [store, count] of added) this.counts.set(store, this.entries(store) + count);
   }
 
   /** Partitions absent from a commit keep their offset: a commit records only what moved. */
   checkpoint(): Map<string, bigint> {
-    // ';' is the character after ':', so this reads exactly the names starting CHECKPOINT.
-    const rows = this.readCheckpoint.all(CHECKPOINT, CHECKPOINT.slice(0, -1) + ';');
-    return new Map(rows.map(([name, value]) => [name.slice(CHECKPOINT.length), BigInt(value)]));
+    return new Map([...this.metaRows(CHECKPOINT)].map(([name, value]) => [name, BigInt(value)]));
   }
 
-  /** Counts the rows: SQLite keeps no count, so this walks the table (tens of ms per 100k). */
   entries(store: string): number {
-    return this.statements(store).count.get() as number;
+    this.statements(store); // throws for a store it does not have
+    return this.counts.get(store) ?? 0;
   }
 
   sizeBytes(): number {
@@ -166,6 +175,21 @@ class SqliteStorage implements TaskStorage {
   close(): void {
     // The last connection to close checkpoints the WAL into state.db and deletes it.
     this.db.close();
+  }
+
+  /** The meta rows whose names start with `prefix` (ending ':'), by the rest of the name. */
+  private metaRows(prefix: string): Map<string, string> {
+    // ';' is the character after ':': the rows from prefix to there are the prefix's.
+    const rows = this.readMeta.all(prefix, `${prefix.slice(0, -1)};`);
+    return new Map(rows.map(([name, value]) => [name.slice(prefix.length), value]));
+  }
+
+  private page(read: () => unknown[]): [string, Buffer][] {
+    try {
+      return read() as [string, Buffer][];
+    } catch (error) {
+      throw unusable(this.path, error);
+    }
   }
 
   private statements(store: string): StoreStatements {
@@ -200,12 +224,14 @@ function prepareFile(db: Database.Database, opening: Opening): void {
   } else if (found !== String(formatVersion)) {
     throw new UnusableStorageError(path, `format version ${found}, expected ${formatVersion}`);
   }
+  const newCount = db.prepare("INSERT OR IGNORE INTO meta (name, value) VALUES (?, '0')");
   for (const store of stores) {
     // TEXT keys compare with BINARY collation: memcmp of UTF-8, the byte order promised.
     db.exec(
       `CREATE TABLE IF NOT EXISTS ${table(store)} ` +
         '(key TEXT COLLATE BINARY PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID',
     );
+    newCount.run(COUNT + store);
   }
 }
 

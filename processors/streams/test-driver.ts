@@ -108,7 +108,7 @@ export class TopologyTestDriver {
     const step = (target: SubTopology<never>, targetPartition: number, act: typeof work) => {
       const task = this.task(target, targetPartition);
       act(task.context(() => this.time));
-      const { writes, forwarded } = task.drain();
+      const { writes, forwarded } = task.drain(() => this.time);
       task.storage.commit(writes, new Map());
       for (const record of forwarded) {
         const sink = this.sinks.get(record.sink);

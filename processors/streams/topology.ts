@@ -14,8 +14,15 @@ export interface ProcessorContext {
   /** `undefined` deletes. The write reaches the store and its changelog when the task commits. */
   put<V>(store: string, key: string, value: V | undefined): void;
   range<V>(store: string, range: KeyRange): [string, V][];
-  /** Sends a record to a sink; `null` is a tombstone. */
-  forward(sink: string, key: string, value: unknown): void;
+  /**
+   * Sends a record to a sink; `null` is a tombstone. With `latest`, the record is the current
+   * state of the entity so named, and an earlier record for the same sink, key and entity
+   * that is not yet committed is replaced (Kafka Streams' record cache): only state, never a
+   * change with a source position, may be sent this way.
+   */
+  forward(sink: string, key: string, value: unknown, latest?: string): void;
+  /** Asks for `beforeCommit` to see this key once before the work in hand is committed. */
+  later(key: string): void;
 }
 
 /** Why a record could not be read; it goes to the dead-letter topic with this reason. */
@@ -36,6 +43,8 @@ export interface SubTopology<In = unknown> {
    * for the dead-letter topic.
    */
   process(key: string, input: In, context: ProcessorContext): Unreadable | void;
+  /** Runs once per commit with the keys `later` named since the last one. */
+  beforeCommit?(keys: ReadonlySet<string>, context: ProcessorContext): void;
 }
 
 export interface Sink<V = unknown> {

@@ -350,11 +350,14 @@ describe('the pipeline, end to end', () => {
     // doctors would still show as connected.
     const ended = expected.filter(([, d]) => d.connectionReason === 'PROGRAMME_ENDED');
     expect(ended.length).toBeGreaterThan(expected.length / 2);
-    expect(await view('exceptionindex')).toEqual(
-      expected
-        .filter(([, d]) => d.exceptionReasons.length > 0)
-        .map(([gmc]) => gmc)
-        .sort(),
+    // The views are eventually consistent: the exception view may trail the connected one.
+    await eventually(async () =>
+      expect(await view('exceptionindex')).toEqual(
+        expected
+          .filter(([, d]) => d.exceptionReasons.length > 0)
+          .map(([gmc]) => gmc)
+          .sort(),
+      ),
     );
   });
 

@@ -109,12 +109,19 @@ export function applyDoctorChange(
       else delete state.logs[message.key];
       break;
   }
-  if (settings.defer) {
-    settings.defer(gmc);
-    context.put(DOCTORS_STORE, gmc, state);
-  } else {
-    reconcileDoctor(gmc, context, settings, state);
-  }
+  context.put(DOCTORS_STORE, gmc, state);
+  // Derived once per commit, however many of the doctor's inputs arrived meanwhile.
+  if (settings.defer) settings.defer(gmc);
+  else context.later(gmc);
+}
+
+/** Before a commit: derives the doctors whose inputs changed since the last one. */
+export function reconcileChangedDoctors(
+  doctors: ReadonlySet<string>,
+  context: ProcessorContext,
+  settings: DoctorsSettings,
+): void {
+  for (const gmc of doctors) reconcileDoctor(gmc, context, settings);
 }
 
 /** Re-derives one doctor and emits the record when it changed (a tombstone when it is gone). */
@@ -180,7 +187,7 @@ function emit(
     version,
     record: candidate ? { ...candidate, version } : null,
   };
-  context.forward(SINKS.connections, gmc, output);
+  context.forward(SINKS.connections, gmc, output, gmc);
   if (previous?.nextReevaluationDate && previous.nextReevaluationDate !== next) {
     context.put(REEVALUATION_INDEX, previous.nextReevaluationDate + SEP + gmc, undefined);
   }

@@ -34,20 +34,30 @@ export function applyMembershipChange(
   }
   const membership = state.membership?.row ?? null;
   if (state.person !== undefined && state.person !== membership?.personId) {
-    context.forward(SINKS.persons, String(state.person), {
-      source: 'membership',
-      key: uuid,
-      op: 'delete',
-    } satisfies PersonMessage);
+    context.forward(
+      SINKS.persons,
+      String(state.person),
+      {
+        source: 'membership',
+        key: uuid,
+        op: 'delete',
+      } satisfies PersonMessage,
+      uuid,
+    );
   }
   if (membership) {
     const curricula = Object.values(state.curricula).sort((a, b) => a.id - b.id);
-    context.forward(SINKS.persons, String(membership.personId), {
-      source: 'membership',
-      key: uuid,
-      op: 'upsert',
-      row: { membership, curricula },
-    } satisfies PersonMessage);
+    context.forward(
+      SINKS.persons,
+      String(membership.personId),
+      {
+        source: 'membership',
+        key: uuid,
+        op: 'upsert',
+        row: { membership, curricula },
+      } satisfies PersonMessage,
+      uuid,
+    );
   }
   state.person = membership?.personId;
   const empty = state.membership === undefined && Object.keys(state.curricula).length === 0;

@@ -1,6 +1,6 @@
 // Stage 3, keyed by TCS person id: a person's rows (contact details, GMC details, role,
 // placements, programme memberships with their curricula) are assembled into one TIS person,
-// which goes on keyed by the person's GMC number. A person whose number changes, or stops
+// which goes on keyed by the person's GMC number (only its latest state per commit). A person whose number changes, or stops
 // being valid (DOMAIN.md section 3), is withdrawn from the old number with a delete.
 import { isDummyOrPlaceholderRole, isValidGmcNumber } from '../../rules/identity';
 import type { ProcessorContext } from '../../streams/topology';
@@ -60,19 +60,29 @@ export function applyPersonChange(
   const personId = Number(personKey);
   const doctor = validGmcNumberOf(state);
   if (state.doctor !== undefined && state.doctor !== doctor) {
-    context.forward(SINKS.doctors, state.doctor, {
-      source: 'tisPerson',
-      key: personKey,
-      op: 'delete',
-    } satisfies DoctorMessage);
+    context.forward(
+      SINKS.doctors,
+      state.doctor,
+      {
+        source: 'tisPerson',
+        key: personKey,
+        op: 'delete',
+      } satisfies DoctorMessage,
+      personKey,
+    );
   }
   if (doctor !== null) {
-    context.forward(SINKS.doctors, doctor, {
-      source: 'tisPerson',
-      key: personKey,
-      op: 'upsert',
-      row: tisPersonRecord(personId, state),
-    } satisfies DoctorMessage);
+    context.forward(
+      SINKS.doctors,
+      doctor,
+      {
+        source: 'tisPerson',
+        key: personKey,
+        op: 'upsert',
+        row: tisPersonRecord(personId, state),
+      } satisfies DoctorMessage,
+      personKey,
+    );
   }
   state.doctor = doctor ?? undefined;
   context.put(PERSONS_STORE, personKey, state);
