@@ -1,9 +1,9 @@
 // `reval rebuild --from-sources`, first half: recompute reval.connections from the CDC and
-// GMC topics with fresh state. It runs the live topology from offset zero under its own
-// application id, with stores on disk (so memory stays bounded), deriving nothing until the
-// inputs are drained; then it derives every doctor once and writes only what differs from
-// what reval.connections holds (tombstones included). Its topics, group and files are removed
-// afterwards.
+// GMC topics with fresh state. It runs the live topology from offset zero in this one
+// process (processors/streams/local-runner.ts): stores on disk, so memory stays bounded, and
+// repartitioned records handed from stage to stage without a round trip through Kafka. It
+// derives nothing until the inputs are read; then it derives every doctor once and writes
+// only what differs from what reval.connections holds (tombstones included).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,12 +17,12 @@ import {
   type Env,
 } from '../platform/config';
 import { loadDesignatedBodies } from '../platform/designated-bodies';
-import { KafkaClient, partitionForKey } from '../platform/kafka';
+import { KafkaClient, type KafkaRecord, type OutgoingMessage } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
 import { SchemaRegistryCodecs } from '../platform/registry';
-import { StreamsRuntime } from '../streams/kafka-runtime';
 import { stateBackend } from '../streams/backend';
-import { changelogTopic, type Topology } from '../streams/topology';
+import { LocalRunner, type LocalOutput } from '../streams/local-runner';
+import { isUnreadable, type SubTopology } from '../streams/topology';
 import { VERSION_HEADER } from './connection-record';
 import { followProgrammes } from './programme-table';
 import type { ProgrammeRow } from './sources';
@@ -47,16 +47,7 @@ export async function recomputeConnections(
   const settings = connectionsConfig(env);
   const kafka = new KafkaClient(kafkaConfig(env), logger);
   const codecs = new SchemaRegistryCodecs(registryConfig(env), topics);
-  const applicationId = `${settings.groupId}-recompute-${randomUUID().slice(0, 8)}`;
   const stateDir = mkdtempSync(join(tmpdir(), 'reval-recompute-'));
-  const producer = await kafka.createProducer();
-  // The live processor dead-letters unreadable input; a recompute only counts it.
-  let undecodable = 0;
-  const deadLetters = {
-    send: async (failures: unknown[]) => {
-      undecodable += failures.length;
-    },
-  };
   const touched = new Set<string>();
   const programmes = new Map<number, ProgrammeRow>();
   const doctors: DoctorsSettings = {
@@ -65,14 +56,16 @@ export async function recomputeConnections(
     programmes,
     defer: (gmc) => touched.add(gmc),
   };
-  let runtime: StreamsRuntime | undefined;
-  let topology: Topology | undefined;
+  // The live processor dead-letters unreadable input; a recompute only counts it.
+  let undecodable = 0;
+  const outputs: LocalOutput[] = [];
+  let runner: LocalRunner | undefined;
   try {
     await ensureConnectionsTopics(kafka, topics, settings.partitions);
     await codecs.register('connection');
     const partitions = await kafka.partitionCount(topics.connections);
-    topology = connectionsTopology({
-      applicationId,
+    const topology = connectionsTopology({
+      applicationId: `${settings.groupId}-recompute`,
       topics,
       partitions,
       doctors,
@@ -82,137 +75,106 @@ export async function recomputeConnections(
     const programmeTable = await followProgrammes(
       kafka,
       codecs,
-      deadLetters,
-      { topic: topics.programme, groupId: `${applicationId}-programmes`, rows: programmes },
+      { send: async (failures) => void (undecodable += failures.length) },
+      { topic: topics.programme, groupId: `reval-recompute-${randomUUID()}`, rows: programmes },
       async () => undefined,
     );
     await programmeTable.stop();
-    runtime = new StreamsRuntime({
-      kafka,
-      producer,
-      deadLetters,
-      topology,
+    const local = new LocalRunner(topology, {
       backend: stateBackend(),
-      stateDir,
-      logger,
+      dirOf: (sub, partition) => join(stateDir, `${sub.name}-${partition}`),
       now: () => now,
+      onOutput: (output) => outputs.push(output),
+      onUnreadable: () => void (undecodable += 1),
     });
-    const sourceTopics = ROUTED_SOURCES.map((source) => topics[source]);
-    const ends = await endsOf(kafka, sourceTopics);
-    await runtime.start();
-    await runtime.waitUntilReady();
-    // What reval.connections holds now, so that only differences are written.
-    let remembered = 0;
+    runner = local;
+
+    // What reval.connections holds, so that only differences are written.
     await kafka.readToEnd([topics.connections], async (records) => {
-      const byPartition = new Map<number, typeof records>();
+      const held: { key: string; version: number; value: unknown }[] = [];
       for (const record of records) {
         const key = record.key?.toString('utf8');
         if (!key) continue;
-        const partition = partitionForKey(key, partitions);
-        byPartition.set(partition, [...(byPartition.get(partition) ?? []), record]);
+        const value = record.value ? await codecs.decode(record.value) : null;
+        held.push({ key, version: Number(record.headers[VERSION_HEADER] ?? 0), value });
       }
-      for (const [partition, held] of byPartition) {
-        const decoded: { key: string; version: number; value: unknown }[] = [];
-        for (const record of held) {
-          const value = record.value ? await codecs.decode(record.value) : null;
-          const version = Number(record.headers[VERSION_HEADER]?.toString() ?? 0);
-          decoded.push({ key: record.key?.toString('utf8') ?? '', version, value });
-        }
-        await (runtime as StreamsRuntime).punctuateTask(STAGES.doctors, partition, (context) => {
-          for (const { key, version, value } of decoded) {
-            rememberWritten(key, version, value as never, context);
-            touched.add(key);
-          }
-        });
-        remembered += held.length;
+      for (const { key, version, value } of held) {
+        local.punctuateByKey(STAGES.doctors, [key], (gmc, context) =>
+          rememberWritten(gmc, version, value as never, context),
+        );
+        touched.add(key);
+      }
+      local.commit();
+    });
+
+    // Every input from offset zero, through the topology.
+    const readers = new Map(topology.subTopologies.map((sub) => [sub.source, sub]));
+    const sourceTopics = ROUTED_SOURCES.map((source) => topics[source]);
+    const total = await inputRecordCount(kafka, sourceTopics);
+    let inputRecords = 0;
+    let lastLog = Date.now();
+    await kafka.readToEnd(sourceTopics, async (records: KafkaRecord[]) => {
+      const sub = readers.get(records[0].topic) as SubTopology<never>;
+      for (const record of records) {
+        const input = await sub.deserialize(record);
+        if (isUnreadable(input)) undecodable += 1;
+        else local.pipe(record.topic, record.key?.toString('utf8') ?? '', input, record.partition);
+      }
+      local.commit();
+      inputRecords += records.length;
+      if (Date.now() - lastLog > 2_000) {
+        lastLog = Date.now();
+        logger.info({ inputRecords, total }, `replayed ${inputRecords} of ${total} input records`);
       }
     });
-    logger.info({ remembered }, 'read what reval.connections holds');
-    const inputRecords = await waitUntilDrained(
-      kafka,
-      applicationId,
-      ends,
-      topology.internalTopics,
-    );
-    // Every doctor named by an input or by reval.connections is derived once, in key chunks.
-    const keys = [...touched];
-    const before = runtime.written;
-    for (let i = 0; i < keys.length; i += 1_000) {
-      const chunk = keys.slice(i, i + 1_000);
-      await runtime.punctuateByKey(STAGES.doctors, chunk, (gmc, context) =>
-        reconcileDoctor(gmc, context, { ...doctors, defer: undefined }),
-      );
+
+    // Every doctor named by an input or by reval.connections, derived once.
+    const producer = await kafka.createProducer();
+    let written = 0;
+    try {
+      const keys = [...touched];
+      for (let i = 0; i < keys.length; i += 2_000) {
+        local.punctuateByKey(STAGES.doctors, keys.slice(i, i + 2_000), (gmc, context) =>
+          reconcileDoctor(gmc, context, { ...doctors, defer: undefined }),
+        );
+        local.commit();
+        const messages: OutgoingMessage[] = [];
+        for (const { sink, key, value, partition } of outputs.splice(0)) {
+          messages.push({
+            key,
+            partition,
+            value: value === null ? null : await sink.serialize(value as never),
+            headers: value === null ? undefined : sink.headers?.(value as never),
+          });
+        }
+        await producer.send(topics.connections, messages);
+        written += messages.length;
+      }
+    } finally {
+      await producer.disconnect();
     }
     const report = {
       topic: topics.connections,
       inputRecords,
       undecodable,
-      doctors: keys.length,
-      written: runtime.written - before,
+      doctors: touched.size,
+      written,
     };
     logger.info(report, 'recomputed reval.connections from the sources');
     return report;
   } finally {
-    await runtime?.stop();
-    await producer.disconnect();
-    if (topology) await removeRecomputeTopics(kafka, topology).catch(() => undefined);
+    runner?.close();
     await kafka.disconnect();
     rmSync(stateDir, { recursive: true, force: true });
   }
 }
 
-async function endsOf(kafka: KafkaClient, topicNames: string[]): Promise<Map<string, bigint>> {
-  const ends = new Map<string, bigint>();
+async function inputRecordCount(kafka: KafkaClient, topicNames: string[]): Promise<number> {
+  let total = 0;
   for (const topic of topicNames) {
-    for (const [partition, { high }] of await kafka.endOffsets(topic)) {
-      ends.set(`${topic}:${partition}`, BigInt(high));
+    for (const { low, high } of (await kafka.endOffsets(topic)).values()) {
+      total += Number(BigInt(high) - BigInt(low));
     }
   }
-  return ends;
-}
-
-/**
- * The replay is drained when the group has committed every raw input up to the ends it had
- * at the start, and every repartition topic up to its current end, twice in a row.
- */
-async function waitUntilDrained(
-  kafka: KafkaClient,
-  groupId: string,
-  ends: Map<string, bigint>,
-  internalTopics: { topic: string }[],
-): Promise<number> {
-  const rawTopics = [...new Set([...ends.keys()].map((key) => key.slice(0, key.lastIndexOf(':'))))];
-  let stable = 0;
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const committed = await kafka.groupOffsets(groupId, [
-      ...rawTopics,
-      ...internalTopics.map(({ topic }) => topic),
-    ]);
-    const internalEnds = await endsOf(
-      kafka,
-      internalTopics.map(({ topic }) => topic),
-    );
-    const behind = [...ends, ...internalEnds].some(([key, end]) => {
-      const offset = BigInt(committed.get(key) ?? '-1');
-      return end > 0n && offset < end;
-    });
-    stable = behind ? 0 : stable + 1;
-    if (stable >= 2) {
-      let total = 0n;
-      for (const end of ends.values()) total += end;
-      return Number(total);
-    }
-  }
-}
-
-/** The one-shot application's repartition and changelog topics, and its group. */
-async function removeRecomputeTopics(kafka: KafkaClient, topology: Topology): Promise<void> {
-  await kafka.deleteTopics([
-    ...topology.internalTopics.map(({ topic }) => topic),
-    ...topology.subTopologies.flatMap((sub) =>
-      sub.stores.map((store) => changelogTopic(topology.applicationId, store)),
-    ),
-  ]);
-  await kafka.deleteGroups([topology.applicationId]);
+  return total;
 }

@@ -17,6 +17,15 @@ import {
 import type { KafkaConfig } from './config';
 import { createLogger, type Logger } from './logger';
 
+/** The part of kafkajs's internal cluster `evictMember` uses. */
+interface KafkajsCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  findGroupCoordinator(options: { groupId: string }): Promise<{
+    leaveGroup(options: { groupId: string; memberId: string }): Promise<unknown>;
+  }>;
+}
+
 export interface KafkaRecord {
   topic: string;
   partition: number;
@@ -64,6 +73,8 @@ export interface ConsumeOptions {
   readCommitted?: boolean;
   /** Called with this member's partitions after every rebalance. */
   onAssignment?(assignment: Assignment): void;
+  /** Called with this member's id after every join, so a restart can evict its old self. */
+  onJoin?(memberId: string): void;
   /** Called when a rebalance starts: this member may be about to lose partitions. */
   onRebalancing?(): void;
   /** Called after every fetched batch, including batches of transaction markers only. */
@@ -178,6 +189,34 @@ export class KafkaClient {
     const existing = new Set(await admin.listTopics());
     const present = topics.filter((topic) => existing.has(topic));
     if (present.length > 0) await admin.deleteTopics({ topics: present });
+  }
+
+  /**
+   * Removes a member from a group (LeaveGroup on its behalf): what a restarted process does
+   * for its killed predecessor, whose member would otherwise hold the next rebalance until
+   * its session times out. Kafka's answer is static membership (group.instance.id), which
+   * kafkajs lacks; a client that has it should use it instead. kafkajs exposes no LeaveGroup
+   * for another member, so this reaches for its cluster factory (kept to this one method).
+   */
+  async evictMember(groupId: string, memberId: string): Promise<boolean> {
+    const createCluster = Object.getOwnPropertySymbols(this.kafka)
+      .filter((symbol) => symbol.description === 'private:Kafka:createCluster')
+      .map((symbol) => (this.kafka as unknown as Record<symbol, unknown>)[symbol])[0] as
+      ((options: object) => KafkajsCluster) | undefined;
+    if (!createCluster) return false;
+    const cluster = createCluster({});
+    await cluster.connect();
+    try {
+      const coordinator = await cluster.findGroupCoordinator({ groupId });
+      await coordinator.leaveGroup({ groupId, memberId });
+      return true;
+    } catch (error) {
+      // UNKNOWN_MEMBER_ID: it has already gone.
+      if ((error as { type?: string }).type === 'UNKNOWN_MEMBER_ID') return false;
+      throw error;
+    } finally {
+      await cluster.disconnect();
+    }
   }
 
   /** Deletes consumer groups (a finished one-shot job's); missing groups are not an error. */
@@ -330,11 +369,12 @@ export class KafkaClient {
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: 250,
     });
-    const { onAssignment, onRebalancing, onProgress } = options;
-    if (onAssignment) {
-      consumer.on(consumer.events.GROUP_JOIN, (event) =>
-        onAssignment(event.payload.memberAssignment),
-      );
+    const { onAssignment, onJoin, onRebalancing, onProgress } = options;
+    if (onAssignment || onJoin) {
+      consumer.on(consumer.events.GROUP_JOIN, (event) => {
+        onJoin?.(event.payload.memberId);
+        onAssignment?.(event.payload.memberAssignment);
+      });
     }
     if (onRebalancing) consumer.on(consumer.events.REBALANCING, () => onRebalancing());
     if (onProgress) {

@@ -20,6 +20,7 @@ import {
 import type { Logger } from '../platform/logger';
 import { metrics } from '../platform/metrics';
 import { SerialQueue } from './serial-queue';
+import { ApplicationStateDir } from './state-dir';
 import { openTaskStorage, restoreTasks, type RestoringTask } from './restore';
 import type { StorageBackend } from './storage';
 import { Task } from './task';
@@ -78,6 +79,9 @@ export class StreamsRuntime {
   };
   private lastCommit = 0;
   private stopping = false;
+  /** Input partitions whose last batch left records to read. */
+  private readonly behind = new Set<string>();
+  private stateDir?: ApplicationStateDir;
   /** A failed scheduled commit: the next batch throws it, so the consumer re-reads. */
   private commitError: unknown;
   private commitTimer?: NodeJS.Timeout;
@@ -97,7 +101,18 @@ export class StreamsRuntime {
   }
 
   async start(): Promise<void> {
-    const { kafka, topology } = this.options;
+    const { kafka, topology, logger } = this.options;
+    this.stateDir = ApplicationStateDir.lock(join(this.options.stateDir, this.applicationId));
+    const previous = this.stateDir.lastMemberId();
+    if (previous) {
+      // A predecessor killed without leaving would hold the first rebalance for a session.
+      const evicted = await kafka.evictMember(this.applicationId, previous).catch((error) => {
+        logger.warn({ err: error }, 'could not evict the previous member of the group');
+        return false;
+      });
+      if (evicted)
+        logger.info({ memberId: previous }, 'evicted the previous process from the group');
+    }
     await kafka.ensureTopics([
       ...topology.internalTopics.map(({ topic, partitions }) => ({
         topic,
@@ -115,6 +130,7 @@ export class StreamsRuntime {
         fromBeginning: true,
         // Positions are committed by `commit`, after the work they cover is written.
         commitOffsets: false,
+        onJoin: (memberId) => this.stateDir?.rememberMemberId(memberId),
         onRebalancing: () => {
           // Partitions may move: write what is in hand while it is still ours to write.
           void this.serial
@@ -232,6 +248,7 @@ export class StreamsRuntime {
       task.storage.close();
     }
     this.tasks.clear();
+    this.stateDir?.release();
   }
 
   private async changelogSpecs() {
@@ -264,6 +281,7 @@ export class StreamsRuntime {
       if (wanted.has(id)) continue;
       // Work not committed before the rebalance is left to the partition's new owner.
       task.discard();
+      this.behind.delete(id);
       this.uncommitted.tasks.delete(task);
       for (const key of this.uncommitted.positions.keys()) {
         if (key === id) this.uncommitted.positions.delete(key);
@@ -390,12 +408,17 @@ export class StreamsRuntime {
       { processor: this.applicationId, topic: batch.topic, partition: String(batch.partition) },
       lag,
     );
+    if (lag === 0) this.behind.delete(id);
+    else this.behind.add(id);
+    // Caught up everywhere: commit soon, for freshness. Behind somewhere (a replay): let the
+    // write cache gather more, for throughput.
+    const idle = this.behind.size === 0;
     const sinceCommit = Date.now() - this.lastCommit;
     const { commitIntervalMs = 1_000, minCommitIntervalMs = 50 } = this.options;
     if (
       this.uncommitted.records >= (this.options.maxUncommittedRecords ?? 20_000) ||
       sinceCommit >= commitIntervalMs ||
-      (lag === 0 && sinceCommit >= minCommitIntervalMs)
+      (idle && sinceCommit >= minCommitIntervalMs)
     ) {
       try {
         await this.commit();
@@ -406,7 +429,7 @@ export class StreamsRuntime {
       }
     } else if (!this.commitTimer) {
       // Nothing else may arrive: make sure the work in hand is committed soon anyway.
-      const wait = lag === 0 ? minCommitIntervalMs - sinceCommit : commitIntervalMs - sinceCommit;
+      const wait = idle ? minCommitIntervalMs - sinceCommit : commitIntervalMs - sinceCommit;
       this.commitTimer = setTimeout(() => {
         this.commitTimer = undefined;
         void this.serial

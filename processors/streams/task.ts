@@ -109,6 +109,14 @@ export class Task {
     return { writes, forwarded };
   }
 
+  /** Takes the records forwarded so far, leaving the store writes in the overlay. */
+  takeForwarded(): Forwarded[] {
+    const forwarded = this.forwarded;
+    this.forwarded = [];
+    this.latest = new Map();
+    return forwarded;
+  }
+
   /** Whether there is work in hand to commit. */
   get dirty(): boolean {
     return this.overlay.size > 0 || this.forwarded.length > 0 || this.later.size > 0;

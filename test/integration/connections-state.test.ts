@@ -183,7 +183,9 @@ describe('connections state stores (real Kafka and registry)', () => {
     const first = await start();
     await expectRecordsMatch(expected(seeded));
     await stop(first);
-    const tasks = readdirSync(stateDir());
+    const tasks = readdirSync(stateDir()).filter((name) =>
+      statSync(join(stateDir(), name)).isDirectory(),
+    );
     const files = tasks.flatMap((task) =>
       readdirSync(join(stateDir(), task))
         .filter((name) => !name.endsWith('-wal') && !name.endsWith('-shm'))

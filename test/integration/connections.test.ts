@@ -285,7 +285,8 @@ describe('connections processor (real Kafka and registry)', () => {
     const { population, states } = await seed(harness, 4);
     await start();
     const second = startConnections({
-      env: harness.env,
+      // A second instance has a state directory of its own, as on another machine.
+      env: { ...harness.env, REVAL_STATE_DIR: `${harness.env.REVAL_STATE_DIR}-second` },
       clock: manualClock(`${TODAY}T10:00:00Z`),
       groupId: `${harness.topics.connections}-group`,
     });
