@@ -112,6 +112,7 @@ export async function recomputeConnections(
     const sourceTopics = ROUTED_SOURCES.map((source) => topics[source]);
     const total = await inputRecordCount(kafka, sourceTopics);
     let inputRecords = 0;
+    let sinceCommit = 0;
     let lastLog = Date.now();
     await kafka.readToEnd(sourceTopics, async (records: KafkaRecord[]) => {
       const sub = readers.get(records[0].topic) as SubTopology<never>;
@@ -120,13 +121,20 @@ export async function recomputeConnections(
         if (isUnreadable(input)) undecodable += 1;
         else local.pipe(record.topic, record.key?.toString('utf8') ?? '', input, record.partition);
       }
-      local.commit();
       inputRecords += records.length;
+      sinceCommit += records.length;
+      // The write cache holds what was written since the last commit: the bigger the step,
+      // the more of a doctor's rows are merged before their state is encoded and stored.
+      if (sinceCommit >= 5_000) {
+        local.commit();
+        sinceCommit = 0;
+      }
       if (Date.now() - lastLog > 2_000) {
         lastLog = Date.now();
         logger.info({ inputRecords, total }, `replayed ${inputRecords} of ${total} input records`);
       }
     });
+    local.commit();
 
     // Every doctor named by an input or by reval.connections, derived once.
     const producer = await kafka.createProducer();

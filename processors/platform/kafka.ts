@@ -503,7 +503,13 @@ export class KafkaClient {
     const topics = [...new Set(ranges.map((range) => range.topic))];
     const remaining = new Set(wanted.keys());
     const groupId = `reval-restore-${randomUUID()}`;
-    const consumer = this.kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+    // Large fetches: a restore reads whole partitions of small records as fast as it can.
+    const consumer = this.kafka.consumer({
+      groupId,
+      maxWaitTimeInMs: 100,
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      maxBytes: 32 * 1024 * 1024,
+    });
     let finished!: () => void;
     let failed!: (error: unknown) => void;
     const done = new Promise<void>((resolve, reject) => {

@@ -57,7 +57,7 @@ export interface RuntimeOptions {
    */
   commitIntervalMs?: number;
   minCommitIntervalMs?: number;
-  /** Uncommitted input records that force a commit (default 20,000). */
+  /** Uncommitted input records that force a commit (default 5,000). */
   maxUncommittedRecords?: number;
 }
 
@@ -416,7 +416,7 @@ export class StreamsRuntime {
     const sinceCommit = Date.now() - this.lastCommit;
     const { commitIntervalMs = 1_000, minCommitIntervalMs = 50 } = this.options;
     if (
-      this.uncommitted.records >= (this.options.maxUncommittedRecords ?? 20_000) ||
+      this.uncommitted.records >= (this.options.maxUncommittedRecords ?? 5_000) ||
       sinceCommit >= commitIntervalMs ||
       (idle && sinceCommit >= minCommitIntervalMs)
     ) {
