@@ -20,7 +20,7 @@ const ioLibraries = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.reval/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

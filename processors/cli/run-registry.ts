@@ -23,7 +23,8 @@ export const PROCESSORS: Record<string, ProcessorEntry> = {
   },
   connections: {
     description:
-      'CDC + GMC topics → the connection rules → reval.connections (and midnight re-evaluation)',
+      'CDC + GMC topics → the connection rules → reval.connections (and midnight re-evaluation);\n' +
+      '                 state in local stores under REVAL_STATE_DIR, restored from changelog topics',
     start: async () => (await import('../connections/processor')).startConnections(),
   },
   'es-sink': {

@@ -3,8 +3,10 @@
 // last process, so a restart after a crash can evict the dead member at once.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../platform/config';
 
-export class StateDirInUseError extends Error {
+/** A configuration error (exit 78): two processes were given one state directory. */
+export class StateDirInUseError extends ConfigError {
   constructor(dir: string, pid: number) {
     super(
       `state directory ${dir} is in use by process ${pid}: give each instance on a machine its own REVAL_STATE_DIR`,

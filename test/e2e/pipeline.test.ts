@@ -2,6 +2,7 @@
 // views out. Each scenario reads as the documentation of one behaviour of the Connections
 // screens.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startConnections, type RunningConnections } from '../../processors/connections/processor';
 import { recomputeConnections } from '../../processors/connections/recompute';
@@ -361,7 +362,7 @@ describe('the pipeline, end to end', () => {
     );
   });
 
-  it('a connections process killed with SIGKILL mid-stream and restarted leaves nothing missing, stale or duplicated', async () => {
+  it('connections killed with SIGKILL mid-stream, restarted with its store kept and then with it deleted, leaves nothing missing, stale or duplicated', async () => {
     const population = generatePopulation({ doctorsPerBody: 20, today: TODAY, seed: 5 });
     const states = gmcStates(population, new Date('2026-11-25T02:00:00Z'));
     await harness.produce(await tisSnapshotEvents(population, harness.events));
@@ -371,6 +372,12 @@ describe('the pipeline, end to end', () => {
         env: { ...env, METRICS_PORT: String(20_000 + Math.floor(Math.random() * 20_000)) },
         stdio: 'ignore',
       });
+    const kill = async (process: ChildProcess) => {
+      if (process.exitCode !== null || process.signalCode !== null) return;
+      const exited = new Promise((resolve) => process.once('exit', resolve));
+      process.kill('SIGKILL');
+      await exited;
+    };
     const first = child();
     // GMC states arrive while the first process is working, then it is killed.
     const gmcMessages = [];
@@ -387,39 +394,69 @@ describe('the pipeline, end to end', () => {
       60_000,
       100,
     );
-    first.kill('SIGKILL');
-    await new Promise((resolve) => first.once('exit', resolve));
+    await kill(first);
     await harness.produce(gmcMessages.slice(gmcMessages.length / 2));
+    // Restarted with its local store kept.
     const second = child();
-    stops.push(async () => {
-      second.kill('SIGTERM');
-      await new Promise((resolve) => second.once('exit', resolve));
-    });
+    stops.push(() => kill(second));
     const designatedBodies = loadDesignatedBodies({});
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(
       new Date(),
     );
-    const expected = [...populationInputs(population, states)].map(
-      ([gmc, inputs]) => [gmc, deriveConnection(inputs, today, designatedBodies)] as const,
-    );
-    await eventually(
-      async () => expect(await view('master')).toEqual(expected.map(([gmc]) => gmc).sort()),
-      90_000,
-    );
-    await eventually(async () => {
-      for (const [alias, select] of [
-        ['connectedindex', (d: (typeof expected)[number][1]) => d.connectionStatus === 'CONNECTED'],
-        ['current_connections', (d: (typeof expected)[number][1]) => d.designatedBody !== null],
-        ['discrepancies', (d: (typeof expected)[number][1]) => d.discrepancy !== null],
-      ] as const) {
-        expect(await view(alias)).toEqual(
-          expected
-            .filter(([, d]) => select(d))
-            .map(([gmc]) => gmc)
-            .sort(),
-        );
-      }
-    }, 60_000);
+    const expectViewsMatchRules = async () => {
+      const expected = [...populationInputs(population, states)].map(
+        ([gmc, inputs]) => [gmc, deriveConnection(inputs, today, designatedBodies)] as const,
+      );
+      await eventually(
+        async () => expect(await view('master')).toEqual(expected.map(([gmc]) => gmc).sort()),
+        90_000,
+      );
+      await eventually(async () => {
+        for (const [alias, select] of [
+          [
+            'connectedindex',
+            (d: (typeof expected)[number][1]) => d.connectionStatus === 'CONNECTED',
+          ],
+          ['current_connections', (d: (typeof expected)[number][1]) => d.designatedBody !== null],
+          ['discrepancies', (d: (typeof expected)[number][1]) => d.discrepancy !== null],
+          ['exceptionindex', (d: (typeof expected)[number][1]) => d.exceptionReasons.length > 0],
+        ] as const) {
+          expect(await view(alias)).toEqual(
+            expected
+              .filter(([, d]) => select(d))
+              .map(([gmc]) => gmc)
+              .sort(),
+          );
+        }
+      }, 60_000);
+    };
+    await expectViewsMatchRules();
+    // Killed again mid-stream, with edits in flight; restarted on an empty disk.
+    const edits: DebeziumMessage[] = [];
+    for (const person of population.persons.slice(0, 20)) {
+      const m = person.memberships[0];
+      const row = {
+        uuid: m.uuid,
+        personId: person.personId,
+        programmeId: m.programmeId,
+        programmeMembershipType: m.type,
+        programmeStartDate: m.startDate,
+      };
+      edits.push(
+        ...(await harness.events.mysqlRow('ProgrammeMembership', 'u', {
+          before: { ...row, programmeEndDate: m.endDate },
+          after: { ...row, programmeEndDate: '2026-11-24' },
+        })),
+      );
+      m.endDate = '2026-11-24';
+    }
+    await harness.produce(edits.slice(0, 10));
+    await kill(second);
+    rmSync(join(env.REVAL_STATE_DIR as string), { recursive: true, force: true });
+    await harness.produce(edits.slice(10));
+    const third = child();
+    stops.push(() => kill(third));
+    await expectViewsMatchRules();
   });
 
   it('rebuild --from-sources recomputes the records and the views come out the same', async () => {
