@@ -12,8 +12,8 @@ import { createElasticsearchClient } from '../../processors/platform/elasticsear
 import { elasticsearchConfig, type Env } from '../../processors/platform/config';
 import { deriveConnection } from '../../processors/rules/derive';
 import { loadDesignatedBodies } from '../../processors/platform/designated-bodies';
-import type { DebeziumMessage } from '../support/debezium';
 import { generatePopulation, type PopulationPerson } from '../support/population';
+import { membershipEndDateEdits } from '../support/seeded-population';
 import {
   gmcDoctorRecord,
   gmcStates,
@@ -301,24 +301,7 @@ describe('the pipeline, end to end', () => {
     const states = gmcStates(population, new Date('2026-11-25T02:00:00Z'));
     const snapshot = await tisSnapshotEvents(population, harness.events);
     // A later change to every membership, so that order matters: each ends yesterday.
-    const edits: DebeziumMessage[] = [];
-    for (const person of population.persons) {
-      const m = person.memberships[0];
-      const row = {
-        uuid: m.uuid,
-        personId: person.personId,
-        programmeId: m.programmeId,
-        programmeMembershipType: m.type,
-        programmeStartDate: m.startDate,
-      };
-      edits.push(
-        ...(await harness.events.mysqlRow('ProgrammeMembership', 'u', {
-          before: { ...row, programmeEndDate: m.endDate },
-          after: { ...row, programmeEndDate: '2026-11-24' },
-        })),
-      );
-      m.endDate = '2026-11-24';
-    }
+    const edits = await membershipEndDateEdits(harness.events, population.persons, '2026-11-24');
     const everything = [...snapshot, ...edits];
     // Twice, and within each topic the second copy comes in reverse order.
     const reordered = [...everything, ...[...everything].reverse()];
@@ -432,24 +415,11 @@ describe('the pipeline, end to end', () => {
     };
     await expectViewsMatchRules();
     // Killed again mid-stream, with edits in flight; restarted on an empty disk.
-    const edits: DebeziumMessage[] = [];
-    for (const person of population.persons.slice(0, 20)) {
-      const m = person.memberships[0];
-      const row = {
-        uuid: m.uuid,
-        personId: person.personId,
-        programmeId: m.programmeId,
-        programmeMembershipType: m.type,
-        programmeStartDate: m.startDate,
-      };
-      edits.push(
-        ...(await harness.events.mysqlRow('ProgrammeMembership', 'u', {
-          before: { ...row, programmeEndDate: m.endDate },
-          after: { ...row, programmeEndDate: '2026-11-24' },
-        })),
-      );
-      m.endDate = '2026-11-24';
-    }
+    const edits = await membershipEndDateEdits(
+      harness.events,
+      population.persons.slice(0, 20),
+      '2026-11-24',
+    );
     await harness.produce(edits.slice(0, 10));
     await kill(second);
     rmSync(join(env.REVAL_STATE_DIR as string), { recursive: true, force: true });

@@ -4,15 +4,12 @@
 import { readdirSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startConnections, type RunningConnections } from '../../processors/connections/processor';
-import { deriveConnection } from '../../processors/rules/derive';
-import { loadDesignatedBodies } from '../../processors/platform/designated-bodies';
-import { generatePopulation } from '../support/population';
 import {
-  gmcDoctorRecord,
-  gmcStates,
-  populationInputs,
-  tisSnapshotEvents,
-} from '../support/population-events';
+  expectConnectionsMatch,
+  expectedConnections,
+  seedPopulation,
+  type SeededPopulation,
+} from '../support/seeded-population';
 import {
   createStreamHarness,
   eventually,
@@ -53,56 +50,17 @@ describe('connections state stores (real Kafka and registry)', () => {
     await processor.stop();
   }
 
-  async function seed(doctorsPerBody: number, seed = 1) {
-    const population = generatePopulation({ doctorsPerBody, today: TODAY, seed });
-    const states = gmcStates(population, new Date('2026-11-25T02:00:00Z'));
-    await harness.produce(await tisSnapshotEvents(population, harness.events));
-    const messages = [];
-    for (const state of states) {
-      messages.push({
-        topic: harness.topics.gmcDoctors,
-        key: state.gmcReferenceNumber,
-        value: await harness.codecs.encode('gmcDoctor', gmcDoctorRecord(state)),
-      });
-    }
-    await harness.produce(messages);
-    return { population, states };
-  }
-
-  function expected(seeded: Awaited<ReturnType<typeof seed>>, today = TODAY) {
-    const designatedBodies = loadDesignatedBodies({});
-    return new Map(
-      [...populationInputs(seeded.population, seeded.states)].map(([gmc, inputs]) => [
-        gmc,
-        deriveConnection(inputs, today, designatedBodies),
-      ]),
-    );
-  }
-
-  async function expectRecordsMatch(want: ReturnType<typeof expected>) {
-    await eventually(async () => {
-      const latest = await harness.latestConnections();
-      const live = [...latest].filter(([, record]) => record.value !== null).map(([key]) => key);
-      expect(live.sort()).toEqual([...want.keys()].sort());
-      for (const [gmc, derived] of want) {
-        expect(latest.get(gmc)?.value).toMatchObject({
-          connectionStatus: derived.connectionStatus,
-          connectionReason: derived.connectionReason,
-          tcsDesignatedBody: derived.tcsDesignatedBody,
-          designatedBody: derived.designatedBody,
-          exceptionReasons: derived.exceptionReasons,
-          discrepancy: derived.discrepancy,
-          programmeName: derived.programmeName,
-        });
-      }
-    }, 60_000);
-  }
+  const seed = (doctorsPerBody: number) =>
+    seedPopulation(harness, { doctorsPerBody, today: TODAY, seed: 1 });
+  const expected = (seeded: SeededPopulation) => expectedConnections(seeded, TODAY);
+  const expectRecordsMatch = (want: ReturnType<typeof expected>) =>
+    eventually(async () => expectConnectionsMatch(await harness.latestConnections(), want), 60_000);
 
   /**
    * Ends one connected doctor's only programme membership yesterday: a one-record tail whose
    * effect (PROGRAMME_ENDED, with the programme name still shown) needs the whole state.
    */
-  async function endOneMembership(seeded: Awaited<ReturnType<typeof seed>>) {
+  async function endOneMembership(seeded: SeededPopulation) {
     const before = expected(seeded);
     const person = seeded.population.persons.find(
       (candidate) =>

@@ -3,15 +3,14 @@
 // reading of the same population.
 import { startConnections, type RunningConnections } from '../../processors/connections/processor';
 import { DLQ_HEADERS } from '../../processors/platform/dead-letters';
-import { deriveConnection } from '../../processors/rules/derive';
-import { loadDesignatedBodies } from '../../processors/platform/designated-bodies';
 import { generatePopulation } from '../support/population';
 import {
-  gmcDoctorRecord,
-  gmcStates,
-  populationInputs,
-  tisSnapshotEvents,
-} from '../support/population-events';
+  expectConnectionsMatch,
+  expectedConnections,
+  seedPopulation,
+  type SeededPopulation,
+} from '../support/seeded-population';
+import { tisSnapshotEvents } from '../support/population-events';
 import {
   createStreamHarness,
   eventually,
@@ -22,64 +21,14 @@ import {
 
 const TODAY = '2026-11-25';
 
-async function seed(harness: StreamHarness, doctorsPerBody: number) {
-  const population = generatePopulation({ doctorsPerBody, today: TODAY });
-  const states = gmcStates(population, new Date('2026-11-25T02:00:00Z'));
-  await harness.produce(await tisSnapshotEvents(population, harness.events));
-  const gmcMessages = [];
-  for (const state of states) {
-    gmcMessages.push({
-      topic: harness.topics.gmcDoctors,
-      key: state.gmcReferenceNumber,
-      value: await harness.codecs.encode('gmcDoctor', gmcDoctorRecord(state)),
-    });
-  }
-  await harness.produce(gmcMessages);
-  return { population, states };
-}
-
-function expectedRecords(
-  population: ReturnType<typeof generatePopulation>,
-  states: ReturnType<typeof gmcStates>,
+const seed = (harness: StreamHarness, doctorsPerBody: number) =>
+  seedPopulation(harness, { doctorsPerBody, today: TODAY });
+const expectedRecords = (
+  population: SeededPopulation['population'],
+  states: SeededPopulation['states'],
   today = TODAY,
-) {
-  const designatedBodies = loadDesignatedBodies({});
-  return new Map(
-    [...populationInputs(population, states)].map(([gmc, inputs]) => [
-      gmc,
-      deriveConnection(inputs, today, designatedBodies),
-    ]),
-  );
-}
-
-function expectMatches(
-  latest: Awaited<ReturnType<StreamHarness['latestConnections']>>,
-  expected: ReturnType<typeof expectedRecords>,
-) {
-  const live = [...latest].filter(([, record]) => record.value !== null);
-  expect(live.map(([key]) => key).sort()).toEqual([...expected.keys()].sort());
-  for (const [key, derived] of expected) {
-    const value = latest.get(key)?.value;
-    expect({
-      key,
-      connectionStatus: value?.connectionStatus,
-      connectionReason: value?.connectionReason,
-    }).toEqual({
-      key,
-      connectionStatus: derived.connectionStatus,
-      connectionReason: derived.connectionReason,
-    });
-    expect(value).toMatchObject({
-      tcsDesignatedBody: derived.tcsDesignatedBody,
-      designatedBody: derived.designatedBody,
-      exceptionReasons: derived.exceptionReasons,
-      discrepancy: derived.discrepancy,
-      nextReevaluationDate: derived.nextReevaluationDate,
-      selectedProgrammeMembershipUuid: derived.selectedProgrammeMembershipUuid,
-      placementGrades: derived.placementGrades.map(String),
-    });
-  }
-}
+) => expectedConnections({ population, states }, today);
+const expectMatches = expectConnectionsMatch;
 
 describe('connections processor (real Kafka and registry)', () => {
   let harness: StreamHarness;

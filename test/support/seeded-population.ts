@@ -1,0 +1,117 @@
+// A synthetic population on real topics, and what the rules say it should become: the
+// shared setting of the integration and end-to-end tests of the connections processor.
+import type { ConnectionRecord } from '../../processors/connections/connection-record';
+import { loadDesignatedBodies } from '../../processors/platform/designated-bodies';
+import { deriveConnection } from '../../processors/rules/derive';
+import type { DebeziumEvents, DebeziumMessage } from './debezium';
+import { generatePopulation, type Population, type PopulationPerson } from './population';
+import {
+  gmcDoctorRecord,
+  gmcStates,
+  populationInputs,
+  tisSnapshotEvents,
+} from './population-events';
+import type { StreamHarness } from './stream-harness';
+
+export interface SeededPopulation {
+  population: Population;
+  states: ReturnType<typeof gmcStates>;
+}
+
+/** Produces a population's TCS snapshot and its GMC states (requested at 02:00 on `today`). */
+export async function seedPopulation(
+  harness: StreamHarness,
+  options: { doctorsPerBody: number; seed?: number; today?: string },
+): Promise<SeededPopulation> {
+  const today = options.today ?? '2026-11-25';
+  const population = generatePopulation({
+    doctorsPerBody: options.doctorsPerBody,
+    today,
+    seed: options.seed,
+  });
+  const states = gmcStates(population, new Date(`${today}T02:00:00Z`));
+  await harness.produce(await tisSnapshotEvents(population, harness.events));
+  const gmcMessages = [];
+  for (const state of states) {
+    gmcMessages.push({
+      topic: harness.topics.gmcDoctors,
+      key: state.gmcReferenceNumber,
+      value: await harness.codecs.encode('gmcDoctor', gmcDoctorRecord(state)),
+    });
+  }
+  await harness.produce(gmcMessages);
+  return { population, states };
+}
+
+/** The rules applied to the population as it stands now (edits included). */
+export function expectedConnections({ population, states }: SeededPopulation, today: string) {
+  const designatedBodies = loadDesignatedBodies({});
+  return new Map(
+    [...populationInputs(population, states)].map(([gmc, inputs]) => [
+      gmc,
+      deriveConnection(inputs, today, designatedBodies),
+    ]),
+  );
+}
+
+/** Every live record on reval.connections is a doctor the rules expect, and says the same. */
+export function expectConnectionsMatch(
+  latest: Map<string, { value: ConnectionRecord | null }>,
+  expected: ReturnType<typeof expectedConnections>,
+): void {
+  const live = [...latest].filter(([, record]) => record.value !== null);
+  expect(live.map(([key]) => key).sort()).toEqual([...expected.keys()].sort());
+  for (const [key, derived] of expected) {
+    const value = latest.get(key)?.value;
+    expect({
+      key,
+      connectionStatus: value?.connectionStatus,
+      connectionReason: value?.connectionReason,
+    }).toEqual({
+      key,
+      connectionStatus: derived.connectionStatus,
+      connectionReason: derived.connectionReason,
+    });
+    expect(value).toMatchObject({
+      tcsDesignatedBody: derived.tcsDesignatedBody,
+      designatedBody: derived.designatedBody,
+      exceptionReasons: derived.exceptionReasons,
+      discrepancy: derived.discrepancy,
+      nextReevaluationDate: derived.nextReevaluationDate,
+      selectedProgrammeMembershipUuid: derived.selectedProgrammeMembershipUuid,
+      placementGrades: derived.placementGrades.map(String),
+      programmeName: derived.programmeName,
+    });
+  }
+}
+
+/**
+ * Debezium updates that move each person's first programme membership's end date, applied
+ * to the population too, so that `expectedConnections` sees them.
+ */
+export async function membershipEndDateEdits(
+  events: DebeziumEvents,
+  persons: PopulationPerson[],
+  endDate: string,
+): Promise<DebeziumMessage[]> {
+  const edits: DebeziumMessage[] = [];
+  for (const person of persons) {
+    const membership = person.memberships[0];
+    if (!membership) continue;
+    const row = {
+      uuid: membership.uuid,
+      personId: person.personId,
+      programmeId: membership.programmeId,
+      programmeMembershipType: membership.type,
+      programmeStartDate: membership.startDate,
+    };
+    edits.push(
+      ...(await events.mysqlRow('ProgrammeMembership', 'u', {
+        before: { ...row, programmeEndDate: membership.endDate },
+        after: { ...row, programmeEndDate: endDate },
+      })),
+    );
+    membership.endDate = endDate;
+  }
+  return edits;
+}
