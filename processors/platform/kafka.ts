@@ -507,8 +507,8 @@ export class KafkaClient {
     const consumer = this.kafka.consumer({
       groupId,
       maxWaitTimeInMs: 100,
-      maxBytesPerPartition: 8 * 1024 * 1024,
-      maxBytes: 32 * 1024 * 1024,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxBytes: 16 * 1024 * 1024,
     });
     let finished!: () => void;
     let failed!: (error: unknown) => void;

@@ -151,12 +151,18 @@ function dateFormatIn(timeZone: string): Intl.DateTimeFormat {
  * from UTC (2026-06-30T23:30:00Z is 2026-07-01 in London) come out right.
  */
 export function todayIn(instant: Date, timeZone: string): LocalDate {
-  if (Number.isNaN(instant.getTime())) throw new RangeError('todayIn: invalid Date');
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) throw new RangeError('todayIn: invalid Date');
+  // A stream derives thousands of doctors at one instant; formatting it once is enough.
+  if (lastToday && lastToday.ms === ms && lastToday.timeZone === timeZone) return lastToday.date;
   const formatted = dateFormatIn(timeZone).formatToParts(instant);
   const part = (type: string): string => formatted.find((p) => p.type === type)?.value ?? '';
   const date = `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
   if (part('era') !== 'AD' || !isLocalDate(date)) {
     throw new RangeError(`todayIn: ${instant.toISOString()} is outside years 0001-9999`);
   }
+  lastToday = { ms, timeZone, date };
   return date;
 }
+
+let lastToday: { ms: number; timeZone: string; date: LocalDate } | undefined;

@@ -1,5 +1,6 @@
 // A synthetic population on real topics, and what the rules say it should become: the
 // shared setting of the integration and end-to-end tests of the connections processor.
+import { expect } from '@jest/globals';
 import type { ConnectionRecord } from '../../processors/connections/connection-record';
 import { loadDesignatedBodies } from '../../processors/platform/designated-bodies';
 import { deriveConnection } from '../../processors/rules/derive';
