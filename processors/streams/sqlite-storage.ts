@@ -254,6 +254,11 @@ function openSqlite(dir: string, stores: readonly string[], formatVersion: numbe
     // count exceeds the file's).
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // A small page cache per task (256 KiB): every task has its own file, and SQLite holds a
+    // transaction's dirty pages in it until it spills them to the WAL. With the 2 MiB default,
+    // a restore's large transactions kept a 10,000-doctor process at about 350 MB resident;
+    // with this, about 185 MB. Reads that miss come from the OS page cache.
+    db.pragma('cache_size = -256');
     const opened = db;
     opened.transaction(() => prepareFile(opened, { path, existed, formatVersion, stores }))();
     return new SqliteStorage(path, opened, stores);
