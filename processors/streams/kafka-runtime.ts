@@ -79,6 +79,8 @@ export class StreamsRuntime {
   };
   private lastCommit = 0;
   private stopping = false;
+  /** The partitions of the latest assignment, as `topic:partition`. */
+  private assignment?: Set<string>;
   /** Input partitions whose last batch left records to read. */
   private readonly behind = new Set<string>();
   private stateDir?: ApplicationStateDir;
@@ -277,6 +279,7 @@ export class StreamsRuntime {
 
   /** Closes tasks no longer assigned (their files stay for a quick return) and restores new ones. */
   private async assign(wanted: Set<string>): Promise<void> {
+    this.assignment = wanted;
     for (const [id, task] of this.tasks) {
       if (wanted.has(id)) continue;
       // Work not committed before the rebalance is left to the partition's new owner.
@@ -288,6 +291,16 @@ export class StreamsRuntime {
       }
       task.storage.close();
       this.tasks.delete(id);
+      // Its gauges belong to the new owner now; left here they would read stale for ever.
+      metrics.consumerLag.remove({
+        processor: this.applicationId,
+        topic: id.slice(0, id.lastIndexOf(':')),
+        partition: String(task.partition),
+      });
+      metrics.storeBytes.remove({ task: task.id });
+      for (const store of task.subTopology.stores) {
+        metrics.storeEntries.remove({ task: task.id, store });
+      }
       this.options.logger.info({ task: task.id }, 'task revoked: store closed');
     }
     const fresh: RestoringTask[] = [];
@@ -366,6 +379,9 @@ export class StreamsRuntime {
     const id = `${batch.topic}:${batch.partition}`;
     let task = this.tasks.get(id);
     if (!task) {
+      // A batch fetched before a rebalance, for a partition since given to another instance:
+      // not ours to process (and not committed, so its new owner reads it).
+      if (batch.isStale() || (this.assignment && !this.assignment.has(id))) return;
       // A batch can arrive before the assignment event is handled: restore on demand.
       const sub = this.bySource.get(batch.topic) as SubTopology<never>;
       const dir = this.taskDir(sub, batch.partition);

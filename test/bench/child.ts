@@ -2,7 +2,7 @@
 // own: peak resident set (VmHWM) sampled from /proc, its JSON log lines timed as they come,
 // and its /readyz polled. For the pipeline benchmark.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -30,6 +30,14 @@ export interface RevalChild {
   logged(prefix: string): Promise<LogLine>;
   /** SIGTERM, then waits for the graceful exit. */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or an OOM kill would end it, then waits for the exit. */
+  kill(): Promise<void>;
+  /**
+   * Starts the peak afresh (the kernel's VmHWM included), so that a later peakMb() covers
+   * only what happened since: steady running apart from the start-up that preceded it.
+   * False when the kernel refused (then the peak still covers the whole life).
+   */
+  resetPeak(): boolean;
 }
 
 export interface ChildOptions {
@@ -76,11 +84,13 @@ export function spawnReval(args: string[], options: ChildOptions): RevalChild {
   };
   const sampler = setInterval(sample, 200);
   let stopping = false;
+  let killed = false;
   const exit = new Promise<string>((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearInterval(sampler);
       if (code === 0 || (stopping && (signal === 'SIGTERM' || code === 143))) resolve(stdout);
+      else if (killed && signal === 'SIGKILL') resolve(stdout);
       else {
         reject(
           new Error(
@@ -116,6 +126,25 @@ export function spawnReval(args: string[], options: ChildOptions): RevalChild {
       }
       await exit;
     },
+    kill: async () => {
+      sample();
+      if (child.exitCode === null && child.signalCode === null) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+      await exit;
+    },
+    resetPeak: () => {
+      try {
+        // "5" resets the process's peak resident set to its current one (proc(5), clear_refs).
+        writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
+      } catch {
+        return false;
+      }
+      peakKb = 0;
+      sample();
+      return true;
+    },
   };
 }
 
@@ -128,6 +157,20 @@ function parseLogLine(text: string): LogLine | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Peak resident set of a node process that loads nothing and waits: what any node process
+ * pays before doing any work, so that figures "above idle" compare the work alone.
+ */
+export async function idleNodeMb(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => undefined, 1500)'], {
+    stdio: 'ignore',
+  });
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  child.kill('SIGTERM');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 /** Polls GET <url> until it answers 200; rejects if the child exits first or on timeout. */

@@ -3,7 +3,8 @@
 // document in a way the search can recognise: a TIS surname change (for doctors GMC does
 // not list, whose name therefore comes from TIS) or a programme end date moved one day later
 // on the membership the rules selected (for everyone else). Nothing here refreshes the
-// index: the poll sees what Elasticsearch's 1 s refresh interval has made searchable.
+// index: the poll sees what the index's refresh interval has made searchable. One planner
+// serves every pass of a run, so a later pass edits on from the values the earlier left.
 import type { ElasticsearchClient } from '../../processors/platform/elasticsearch';
 import { seededRandom } from '../../processors/platform/gmc-soap/fake/synthetic';
 import { addDays } from '../../processors/rules/dates';
@@ -17,16 +18,21 @@ export interface CurrentRecord {
   selectedProgrammeMembershipUuid: string | null;
 }
 
-export interface FreshnessOptions {
+export interface PlannerOptions {
   harness: StreamHarness;
-  es: ElasticsearchClient;
-  /** The write alias (masterdoctorindex): every doctor. */
-  alias: string;
   persons: readonly PopulationPerson[];
   current: ReadonlyMap<string, CurrentRecord | null>;
   /** GMC numbers the GMC lists (their names come from GMC, not TIS). */
   gmcListed: ReadonlySet<string>;
   format: Format;
+}
+
+export interface FreshnessOptions {
+  harness: StreamHarness;
+  es: ElasticsearchClient;
+  /** The write alias (masterdoctorindex): every doctor. */
+  alias: string;
+  edits: EditPlanner;
   eventsPerSecond: number;
   seconds: number;
   /** How long to wait for the last events after producing stops. */
@@ -40,8 +46,8 @@ export interface FreshnessResult {
   endDateEdits: number;
   /** Produce to searchable, in ms, for every event seen in a search. */
   latenciesMs: number[];
-  /** Every event seen: its doctor and when it was produced (epoch ms), for stage timings. */
-  seen: { gmc: string; producedEpochMs: number }[];
+  /** Every event seen and when it was produced (epoch ms), for stage timings. */
+  seen: SeenEdit[];
   /** Events never seen before the drain deadline. */
   missing: number;
   /** Achieved production rate. */
@@ -50,7 +56,19 @@ export interface FreshnessResult {
   meanPollMs: number;
 }
 
-interface Pending {
+/** An edit's keys on its way through connections: CDC row → person → doctor. */
+export interface EditKeys {
+  /** Set for a programme membership edit (the row's key); a surname edit starts at the person. */
+  membershipUuid?: string;
+  personId: number;
+}
+
+export interface SeenEdit extends EditKeys {
+  gmc: string;
+  producedEpochMs: number;
+}
+
+interface Pending extends EditKeys {
   producedAt: number;
   producedEpochMs: number;
   field: 'doctorLastName' | 'membershipEndDate';
@@ -66,7 +84,8 @@ interface Edit {
 export async function measureFreshness(options: FreshnessOptions): Promise<FreshnessResult> {
   const { harness, es, alias, eventsPerSecond } = options;
   const total = Math.round(eventsPerSecond * options.seconds);
-  const edits = new EditPlanner(options);
+  const { edits } = options;
+  const before = { names: edits.nameEdits, ends: edits.endDateEdits };
   const pending = new Map<string, Pending>();
   const latenciesMs: number[] = [];
   const seen: FreshnessResult['seen'] = [];
@@ -93,7 +112,12 @@ export async function measureFreshness(options: FreshnessOptions): Promise<Fresh
           const waiting = pending.get(hit.id);
           if (waiting && hit.source[waiting.field] === waiting.expected) {
             latenciesMs.push(seenAt - waiting.producedAt);
-            seen.push({ gmc: hit.id, producedEpochMs: waiting.producedEpochMs });
+            seen.push({
+              gmc: hit.id,
+              producedEpochMs: waiting.producedEpochMs,
+              membershipUuid: waiting.membershipUuid,
+              personId: waiting.personId,
+            });
             pending.delete(hit.id);
           }
         }
@@ -137,20 +161,22 @@ export async function measureFreshness(options: FreshnessOptions): Promise<Fresh
   }
   const productionSeconds = (performance.now() - started) / 1000;
   await poller;
+  const nameEdits = edits.nameEdits - before.names;
+  const endDateEdits = edits.endDateEdits - before.ends;
   return {
-    produced: edits.nameEdits + edits.endDateEdits,
-    nameEdits: edits.nameEdits,
-    endDateEdits: edits.endDateEdits,
+    produced: nameEdits + endDateEdits,
+    nameEdits,
+    endDateEdits,
     latenciesMs,
     seen,
     missing: pending.size,
-    eventsPerSecond: (edits.nameEdits + edits.endDateEdits) / productionSeconds,
+    eventsPerSecond: (nameEdits + endDateEdits) / productionSeconds,
     meanPollMs: polls > 0 ? pollMs / polls : 0,
   };
 }
 
 /** Chooses the doctors to edit, round robin over a shuffled pool, never one still pending. */
-class EditPlanner {
+export class EditPlanner {
   nameEdits = 0;
   endDateEdits = 0;
   private readonly names: PopulationPerson[] = [];
@@ -160,7 +186,7 @@ class EditPlanner {
   private sequence = 0;
   private readonly state = new Map<number, { surname: string; endDate: string }>();
 
-  constructor(private readonly options: FreshnessOptions) {
+  constructor(private readonly options: PlannerOptions) {
     for (const person of options.persons) {
       const record = options.current.get(person.gmcReferenceNumber);
       if (!record) continue;
@@ -235,7 +261,7 @@ class EditPlanner {
     this.nameEdits += 1;
     return {
       gmc: person.gmcReferenceNumber,
-      pending: { field: 'doctorLastName', expected: surname },
+      pending: { field: 'doctorLastName', expected: surname, personId: person.personId },
       messages,
     };
   }
@@ -264,7 +290,12 @@ class EditPlanner {
     this.endDateEdits += 1;
     return {
       gmc: person.gmcReferenceNumber,
-      pending: { field: 'membershipEndDate', expected: endDate },
+      pending: {
+        field: 'membershipEndDate',
+        expected: endDate,
+        personId: person.personId,
+        membershipUuid: membership.uuid,
+      },
       messages,
     };
   }
