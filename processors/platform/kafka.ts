@@ -437,52 +437,13 @@ export class KafkaClient {
     handle: (records: KafkaRecord[]) => Promise<void> | void,
     options: { readCommitted?: boolean } = {},
   ): Promise<void> {
-    const remaining = new Map<string, bigint>();
+    const ranges = [];
     for (const topic of topics) {
       for (const [partition, { low, high }] of await this.endOffsets(topic)) {
-        if (BigInt(high) > BigInt(low)) remaining.set(`${topic}:${partition}`, BigInt(high) - 1n);
+        ranges.push({ topic, partition, from: BigInt(low), to: BigInt(high) });
       }
     }
-    if (remaining.size === 0) return;
-    const groupId = `reval-restore-${randomUUID()}`;
-    const consumer = this.kafka.consumer({
-      groupId,
-      readUncommitted: options.readCommitted === false,
-      maxWaitTimeInMs: 100,
-    });
-    let finished!: () => void;
-    let failed!: (error: unknown) => void;
-    const done = new Promise<void>((resolve, reject) => {
-      finished = resolve;
-      failed = reject;
-    });
-    const markProgress = (topic: string, partition: number, lastOffset: string) => {
-      const key = `${topic}:${partition}`;
-      const last = remaining.get(key);
-      if (last !== undefined && BigInt(lastOffset) >= last) remaining.delete(key);
-      if (remaining.size === 0) finished();
-    };
-    // Batches made only of transaction markers never reach eachBatch, but still end here.
-    consumer.on(consumer.events.END_BATCH_PROCESS, (event) =>
-      markProgress(event.payload.topic, event.payload.partition, event.payload.lastOffset),
-    );
-    consumer.on(consumer.events.CRASH, (event) => failed(event.payload.error));
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topics, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          const records = toKafkaRecords(batch);
-          if (records.length > 0) await handle(records);
-        },
-      });
-      await done;
-    } finally {
-      await consumer.disconnect();
-      const admin = await this.admin();
-      await admin.deleteGroups([groupId]).catch(() => undefined);
-    }
+    await this.readPartitions(ranges, handle, options);
   }
 
   /**
@@ -494,6 +455,7 @@ export class KafkaClient {
   async readPartitions(
     ranges: { topic: string; partition: number; from: bigint; to: bigint }[],
     handle: (records: KafkaRecord[]) => Promise<void> | void,
+    options: { readCommitted?: boolean } = {},
   ): Promise<void> {
     const wanted = new Map<string, { from: bigint; to: bigint }>();
     for (const range of ranges) {
@@ -506,6 +468,7 @@ export class KafkaClient {
     // Large fetches: a restore reads whole partitions of small records as fast as it can.
     const consumer = this.kafka.consumer({
       groupId,
+      readUncommitted: options.readCommitted === false,
       maxWaitTimeInMs: 100,
       maxBytesPerPartition: 4 * 1024 * 1024,
       maxBytes: 16 * 1024 * 1024,

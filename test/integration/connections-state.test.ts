@@ -9,6 +9,7 @@ import {
   expectedConnections,
   seedPopulation,
   type SeededPopulation,
+  seedDoctorEndingOn,
 } from '../support/seeded-population';
 import {
   createStreamHarness,
@@ -165,34 +166,7 @@ describe('connections state stores (real Kafka and registry)', () => {
   it('midnight re-evaluation works on restored state, across the spring DST change', async () => {
     // London clocks go forward at 01:00 UTC on 28 March 2027; midnight that day is 00:00 UTC.
     const clock = manualClock('2027-03-27T12:00:00Z');
-    await harness.produce([
-      ...(await harness.events.mysqlRow('Programme', 'c', {
-        after: { id: 1, programmeName: 'GP', programmeNumber: 'P1', owner: 'North East' },
-      })),
-      ...(await harness.events.mysqlRow('Person', 'c', { after: { id: 9, role: 'Trainee' } })),
-      ...(await harness.events.mysqlRow('GmcDetails', 'c', {
-        after: { id: 9, gmcNumber: '7654321', gmcStatus: 'Registered' },
-      })),
-      ...(await harness.events.mysqlRow('ProgrammeMembership', 'c', {
-        after: {
-          uuid: 'pm-9',
-          personId: 9,
-          programmeId: 1,
-          programmeMembershipType: 'SUBSTANTIVE',
-          programmeStartDate: '2024-08-07',
-          programmeEndDate: '2027-03-27',
-        },
-      })),
-      ...(await harness.events.mysqlRow('CurriculumMembership', 'c', {
-        after: {
-          id: 90,
-          programmeMembershipUuid: 'pm-9',
-          curriculumId: 1,
-          curriculumStartDate: '2024-08-07',
-          curriculumEndDate: '2027-03-27',
-        },
-      })),
-    ]);
+    await seedDoctorEndingOn(harness, '2027-03-27');
     const first = await start(clock);
     await eventually(async () =>
       expect((await harness.latestConnections()).get('7654321')?.value).toMatchObject({

@@ -9,6 +9,7 @@ import {
   expectedConnections,
   seedPopulation,
   type SeededPopulation,
+  seedDoctorEndingOn,
 } from '../support/seeded-population';
 import { tisSnapshotEvents } from '../support/population-events';
 import {
@@ -118,37 +119,7 @@ describe('connections processor (real Kafka and registry)', () => {
 
   it('at midnight a programme that ended yesterday shows as ended, with no new event', async () => {
     const clock = manualClock('2026-11-25T23:59:00Z');
-    const harnessEvents = harness.events;
-    await harness.produce([
-      ...(await harnessEvents.mysqlRow('Programme', 'c', {
-        after: { id: 1, programmeName: 'GP', programmeNumber: 'P1', owner: 'North East' },
-      })),
-      ...(await harnessEvents.mysqlRow('Person', 'c', {
-        after: { id: 9, role: 'DR in Training' },
-      })),
-      ...(await harnessEvents.mysqlRow('GmcDetails', 'c', {
-        after: { id: 9, gmcNumber: '7654321', gmcStatus: 'Registered' },
-      })),
-      ...(await harnessEvents.mysqlRow('ProgrammeMembership', 'c', {
-        after: {
-          uuid: 'pm-9',
-          personId: 9,
-          programmeId: 1,
-          programmeMembershipType: 'SUBSTANTIVE',
-          programmeStartDate: '2024-08-07',
-          programmeEndDate: '2026-11-25',
-        },
-      })),
-      ...(await harnessEvents.mysqlRow('CurriculumMembership', 'c', {
-        after: {
-          id: 90,
-          programmeMembershipUuid: 'pm-9',
-          curriculumId: 1,
-          curriculumStartDate: '2024-08-07',
-          curriculumEndDate: '2026-11-25',
-        },
-      })),
-    ]);
+    await seedDoctorEndingOn(harness, '2026-11-25');
     const processor = await start(clock);
     await eventually(async () =>
       expect((await harness.latestConnections()).get('7654321')?.value).toMatchObject({

@@ -116,3 +116,39 @@ export async function membershipEndDateEdits(
   }
   return edits;
 }
+
+/**
+ * One doctor, GMC number 7654321 (person 9), in a North East programme that ends on
+ * `endDate`: CONNECTED until then, PROGRAMME_ENDED from the next day, with no new event.
+ */
+export async function seedDoctorEndingOn(harness: StreamHarness, endDate: string): Promise<void> {
+  const { events } = harness;
+  await harness.produce([
+    ...(await events.mysqlRow('Programme', 'c', {
+      after: { id: 1, programmeName: 'GP', programmeNumber: 'P1', owner: 'North East' },
+    })),
+    ...(await events.mysqlRow('Person', 'c', { after: { id: 9, role: 'DR in Training' } })),
+    ...(await events.mysqlRow('GmcDetails', 'c', {
+      after: { id: 9, gmcNumber: '7654321', gmcStatus: 'Registered' },
+    })),
+    ...(await events.mysqlRow('ProgrammeMembership', 'c', {
+      after: {
+        uuid: 'pm-9',
+        personId: 9,
+        programmeId: 1,
+        programmeMembershipType: 'SUBSTANTIVE',
+        programmeStartDate: '2024-08-07',
+        programmeEndDate: endDate,
+      },
+    })),
+    ...(await events.mysqlRow('CurriculumMembership', 'c', {
+      after: {
+        id: 90,
+        programmeMembershipUuid: 'pm-9',
+        curriculumId: 1,
+        curriculumStartDate: '2024-08-07',
+        curriculumEndDate: endDate,
+      },
+    })),
+  ]);
+}
