@@ -13,7 +13,7 @@ import { elasticsearchConfig, type Env } from '../../processors/platform/config'
 import { deriveConnection } from '../../processors/rules/derive';
 import { loadDesignatedBodies } from '../../processors/platform/designated-bodies';
 import { generatePopulation, type PopulationPerson } from '../support/population';
-import { membershipEndDateEdits } from '../support/seeded-population';
+import { gmcStateMessages, membershipEndDateEdits } from '../support/seeded-population';
 import {
   gmcDoctorRecord,
   gmcStates,
@@ -306,14 +306,7 @@ describe('the pipeline, end to end', () => {
     // Twice, and within each topic the second copy comes in reverse order.
     const reordered = [...everything, ...[...everything].reverse()];
     await harness.produce(reordered);
-    const gmcMessages = [];
-    for (const state of [...states, ...states]) {
-      gmcMessages.push({
-        topic: harness.topics.gmcDoctors,
-        key: state.gmcReferenceNumber,
-        value: await harness.codecs.encode('gmcDoctor', gmcDoctorRecord(state)),
-      });
-    }
+    const gmcMessages = await gmcStateMessages(harness, [...states, ...states]);
     await harness.produce(gmcMessages);
     await runConnections();
     await runSink();
@@ -363,14 +356,7 @@ describe('the pipeline, end to end', () => {
     };
     const first = child();
     // GMC states arrive while the first process is working, then it is killed.
-    const gmcMessages = [];
-    for (const state of states) {
-      gmcMessages.push({
-        topic: harness.topics.gmcDoctors,
-        key: state.gmcReferenceNumber,
-        value: await harness.codecs.encode('gmcDoctor', gmcDoctorRecord(state)),
-      });
-    }
+    const gmcMessages = await gmcStateMessages(harness, states);
     await harness.produce(gmcMessages.slice(0, gmcMessages.length / 2));
     await eventually(
       async () => expect((await view('master')).length).toBeGreaterThan(0),

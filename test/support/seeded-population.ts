@@ -32,16 +32,21 @@ export async function seedPopulation(
   });
   const states = gmcStates(population, new Date(`${today}T02:00:00Z`));
   await harness.produce(await tisSnapshotEvents(population, harness.events));
-  const gmcMessages = [];
+  await harness.produce(await gmcStateMessages(harness, states));
+  return { population, states };
+}
+
+/** GMC states as the GMC sync writes them to gmc.doctors (keyed, registry Avro). */
+export async function gmcStateMessages(harness: StreamHarness, states: SeededPopulation['states']) {
+  const messages = [];
   for (const state of states) {
-    gmcMessages.push({
+    messages.push({
       topic: harness.topics.gmcDoctors,
       key: state.gmcReferenceNumber,
       value: await harness.codecs.encode('gmcDoctor', gmcDoctorRecord(state)),
     });
   }
-  await harness.produce(gmcMessages);
-  return { population, states };
+  return messages;
 }
 
 /** The rules applied to the population as it stands now (edits included). */
