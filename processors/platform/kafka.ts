@@ -170,8 +170,11 @@ export class KafkaClient {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((spec) => !existing.has(spec.topic));
     if (missing.length === 0) return;
+    // kafkajs's own wait for leaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft
+    // broker answers for a moment after the controller has created the topic (its metadata
+    // cache lags the controller, most on a fresh, busy machine), so this waits itself.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((spec) => ({
         topic: spec.topic,
         numPartitions: spec.partitions ?? 1,
@@ -181,7 +184,39 @@ export class KafkaClient {
         }).map(([name, value]) => ({ name, value })),
       })),
     });
+    await this.waitForLeaders(missing.map((spec) => spec.topic));
     this.logger.info({ topics: missing.map((spec) => spec.topic) }, 'created topics');
+  }
+
+  /** Waits until every partition of `topics` has a leader the broker's metadata shows. */
+  private async waitForLeaders(topics: string[], timeoutMs = 30_000): Promise<void> {
+    // A short-lived admin: kafkajs keeps every topic it fetched metadata for as a target of
+    // all later refreshes, and a target someone else deletes would then fail them.
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const deadline = Date.now() + timeoutMs;
+      const transient = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+      for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+        try {
+          const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+          const ready = metadata.every(
+            (topic) =>
+              topic.partitions.length > 0 &&
+              topic.partitions.every((partition) => partition.leader >= 0),
+          );
+          if (ready && metadata.length === topics.length) return;
+        } catch (error) {
+          if (!transient.has((error as { type?: string }).type ?? '')) throw error;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`topics have no leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async deleteTopics(topics: string[]): Promise<void> {
