@@ -1,11 +1,13 @@
 // The connector configs name exactly the topics the processors read, and `connectors
-// register` does the right PUTs. Kafka Connect cannot run here (no MySQL/MongoDB replica set
-// to capture), so a tiny node:http server stands in for its REST API.
+// register` does the right PUTs. A tiny node:http server stands in for Connect's REST API, so
+// every answer (rebalances, rejections, an opaque 500) can be had at will; the real Connect
+// with Debezium runs in test/integration/cdc-mariadb.test.ts.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_TOPICS } from '../processors/platform/config';
 import { SOURCE_NAMES } from '../processors/connections/sources/changes';
-import { loadConnectors, masked, substitute, topicsProduced } from './connectors';
+import { join } from 'node:path';
+import { connectorsDir, loadConnectors, masked, substitute, topicsProduced } from './connectors';
 import { ConnectError, registerConnectors } from './register';
 
 const ENV = {
@@ -51,6 +53,25 @@ describe('connector configs', () => {
     }
   });
 
+  test('the local MariaDB variant differs from tcs-mysql only in its class and converters', () => {
+    const [local] = loadConnectors(join(connectorsDir(), 'local'));
+    const production = connectors.find((c) => c.name === 'tcs-mysql');
+    expect(local.name).toBe('tcs-mariadb');
+    expect(local.config['connector.class']).toBe('io.debezium.connector.mariadb.MariaDbConnector');
+    const isConverter = (key: string) => /^(key|value)\.converter(\.|$)/.test(key);
+    const rest = (config: Record<string, string>) =>
+      Object.fromEntries(
+        Object.entries(config).filter(([k]) => k !== 'connector.class' && !isConverter(k)),
+      );
+    expect(rest(local.config)).toEqual(rest(production?.config ?? {}));
+    // JSON unless CDC_CONVERTER names Apicurio's Avro converter; same topics as production.
+    expect(substitute(local.config, { ...ENV, APICURIO_REGISTRY_URL: 'x' }).config).toMatchObject({
+      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+    });
+    expect(topicsProduced(local)).toEqual(topicsProduced(production as never));
+  });
+
   test('placeholders: ${VAR}, ${VAR:-default}, missing ones named, ${env:VAR} left to the worker', () => {
     const { config, missing, secrets } = substitute(
       {
@@ -79,6 +100,9 @@ class FakeConnect {
   readonly requests: string[] = [];
   rebalancesLeft = 0;
   rejectWith: string | null = null;
+  rejectStatus = 400;
+  /** What the validate endpoint finds, per field; null: the endpoint is absent. */
+  fieldErrors: [string, string][] | null = null;
   private server?: Server;
 
   async start(): Promise<string> {
@@ -99,6 +123,15 @@ class FakeConnect {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(json));
     };
+    if (/^\/connector-plugins\/[^/]+\/config\/validate$/.test(request.url ?? '')) {
+      if (!this.fieldErrors) return reply(404, { error_code: 404, message: 'not found' });
+      return reply(200, {
+        error_count: this.fieldErrors.length,
+        configs: this.fieldErrors.map(([name, error]) => ({
+          value: { name, value: null, errors: [error, error] },
+        })),
+      });
+    }
     const match = /^\/connectors\/([^/]+)\/(config|status)$/.exec(request.url ?? '');
     if (!match) return reply(404, { error_code: 404, message: 'not found' });
     const name = decodeURIComponent(match[1]);
@@ -111,7 +144,7 @@ class FakeConnect {
       });
     }
     if (request.method === 'PUT' && this.rejectWith) {
-      return reply(400, { error_code: 400, message: this.rejectWith });
+      return reply(this.rejectStatus, { error_code: this.rejectStatus, message: this.rejectWith });
     }
     if (request.method === 'PUT') {
       this.configs.set(name, JSON.parse(body) as Record<string, string>);
@@ -200,6 +233,24 @@ describe('connectors register against a stand-in for Kafka Connect', () => {
     expect(error).toBeInstanceOf(ConnectError);
     expect((error as Error).message).toMatch(/answered 400: .*database.password=\(hidden\)/);
     expect((error as Error).message).not.toContain('s3cret-pw');
+  });
+
+  test("an opaque 500 is replaced by the validate endpoint's errors, field by field", async () => {
+    connect.rejectWith = 'Cannot invoke "ConfigInfo.configValue()" because "configInfo" is null';
+    connect.rejectStatus = 500;
+    connect.fieldErrors = [
+      ['database.port', "The 'database.port' value is invalid: An integer is expected"],
+      ['database.password', 'Access denied for s3cret-pw'],
+    ];
+    const error = await registerConnectors(url, connectors, {
+      env: { ...ENV, MYSQL_HOST: 'y' },
+    }).catch((e: unknown) => e);
+    Object.assign(connect, { rejectWith: null, rejectStatus: 400, fieldErrors: null });
+    expect((error as Error).message).toBe(
+      'Kafka Connect rejected tcs-mysql (tcs-mysql.json):\n' +
+        "  database.port: The 'database.port' value is invalid: An integer is expected\n" +
+        '  database.password: Access denied for (hidden)',
+    );
   });
 
   test('missing variables and an unreachable Connect are clear errors', async () => {

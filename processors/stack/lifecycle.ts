@@ -1,11 +1,14 @@
-// Bringing the four services up (in parallel: each is fetched, started and awaited on its
-// own, so Kafka can be serving while FerretDB still compiles), down, and reporting them.
+// Bringing the services up (in parallel: each is fetched, started and awaited on its own, so
+// Kafka can be serving while FerretDB still compiles; a service launches once those it needs
+// are ready), down, and reporting them.
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { connect } from './connect';
 import { elasticsearch } from './elasticsearch';
 import { StackError } from './errors';
 import { ferretdb } from './ferretdb';
 import { kafka } from './kafka';
+import { mariadb } from './mariadb';
 import {
   claim,
   exitWatcher,
@@ -23,10 +26,24 @@ import {
 } from './processes';
 import { registry } from './registry';
 import { logFile, type Service, type StackContext } from './service';
-import { PORTS, SERVICE_NAMES, type ServiceName, type StackSettings } from './settings';
+import {
+  BASE_SERVICES,
+  CDC_SERVICES,
+  PORTS,
+  SERVICE_NAMES,
+  type ServiceName,
+  type StackSettings,
+} from './settings';
 import { findJava } from './tools';
 
-export const SERVICES: Record<ServiceName, Service> = { kafka, registry, elasticsearch, ferretdb };
+export const SERVICES: Record<ServiceName, Service> = {
+  kafka,
+  registry,
+  elasticsearch,
+  ferretdb,
+  mariadb,
+  connect,
+};
 
 export interface ServiceUp {
   service: ServiceName;
@@ -38,9 +55,12 @@ export interface ServiceUp {
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 /** Every port of every service that is neither running nor being started must be free. */
-async function assertStartable(settings: StackSettings): Promise<void> {
+async function assertStartable(
+  settings: StackSettings,
+  names: readonly ServiceName[],
+): Promise<void> {
   const problems: StackError[] = [];
-  for (const name of SERVICE_NAMES) {
+  for (const name of names) {
     const known = lookup(settings.runDir, name).kind;
     if (known === 'running' || known === 'starting') continue;
     await assertPortsFree(SERVICES[name], settings).catch((error: StackError) =>
@@ -104,7 +124,11 @@ async function runningOrClaimed(
   }
 }
 
-async function bringUp(service: Service, context: StackContext): Promise<ServiceUp> {
+async function bringUp(
+  service: Service,
+  context: StackContext,
+  needed: Promise<unknown>[],
+): Promise<ServiceUp> {
   const { settings, progress } = context;
   const running = await runningOrClaimed(service, context);
   if (running) return running;
@@ -112,6 +136,11 @@ async function bringUp(service: Service, context: StackContext): Promise<Service
   try {
     await assertPortsFree(service, settings);
     await service.install(context);
+    if (needed.length > 0) {
+      await Promise.all(needed).catch(() => {
+        throw new StackError(service.name, `not started: ${service.after?.join(', ')} failed`);
+      });
+    }
     const spec = await service.prepare(context);
     await assertPortsFree(service, settings); // the fetch may have taken minutes
     const began = Date.now();
@@ -144,15 +173,23 @@ async function bringUp(service: Service, context: StackContext): Promise<Service
 export interface UpOptions {
   /** Stop the services this call started when another one fails (the test harness does). */
   stopOnFailure?: boolean;
+  /** Which services (default: the base four); the order is the order of SERVICE_NAMES. */
+  services?: readonly ServiceName[];
 }
 
-/** Starts every service that is not running; resolves when all four are ready. */
+/** Starts every named service that is not running; resolves when all are ready. */
 export async function upAll(context: StackContext, options: UpOptions = {}): Promise<ServiceUp[]> {
+  const names = SERVICE_NAMES.filter((name) => (options.services ?? BASE_SERVICES).includes(name));
   findJava(context.settings.javaHome); // fail once, clearly, rather than in three services
-  await assertStartable(context.settings); // a taken port fails before anything starts
-  const outcomes = await Promise.allSettled(
-    SERVICE_NAMES.map((name) => bringUp(SERVICES[name], context)),
-  );
+  await assertStartable(context.settings, names); // a taken port fails before anything starts
+  const bringing = new Map<ServiceName, Promise<ServiceUp>>();
+  for (const name of names) {
+    const service = SERVICES[name];
+    // A needed service outside this call must already be running: its probe will say if not.
+    const needed = (service.after ?? []).flatMap((dep) => bringing.get(dep) ?? []);
+    bringing.set(name, bringUp(service, context, needed));
+  }
+  const outcomes = await Promise.allSettled(bringing.values());
   const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
   const ups = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
   if (failures.length === 0) return ups;
@@ -182,10 +219,27 @@ export interface ServiceDown {
   pid?: number;
 }
 
-/** Stops the recorded processes of the given services (all by default), in parallel. */
+/**
+ * Stops the recorded processes of the given services (all by default): the CDC services
+ * first, since Connect flushes its positions to Kafka as it stops, then the rest in parallel.
+ */
 export async function downAll(
   settings: StackSettings,
   services: readonly ServiceName[] = SERVICE_NAMES,
+): Promise<ServiceDown[]> {
+  const isCdc = (name: ServiceName) => (CDC_SERVICES as readonly ServiceName[]).includes(name);
+  const first = await stopEach(settings, services.filter(isCdc));
+  const then = await stopEach(
+    settings,
+    services.filter((name) => !isCdc(name)),
+  );
+  const results = [...first, ...then];
+  return services.map((name) => results.find((r) => r.service === name) as ServiceDown);
+}
+
+async function stopEach(
+  settings: StackSettings,
+  services: readonly ServiceName[],
 ): Promise<ServiceDown[]> {
   return Promise.all(
     services.map(async (name): Promise<ServiceDown> => {
@@ -202,9 +256,12 @@ export async function downAll(
 }
 
 /** Deletes the services' data (topics, schemas, indices, documents) of stopped services. */
-export function purgeData(settings: StackSettings): string[] {
+export function purgeData(
+  settings: StackSettings,
+  names: readonly ServiceName[] = SERVICE_NAMES,
+): string[] {
   const removed: string[] = [];
-  for (const name of SERVICE_NAMES) {
+  for (const name of names) {
     const record = readRecord(settings.runDir, name);
     if (record && isAlive(record))
       throw new StackError(name, 'is running: stop it before purging its data');
@@ -227,9 +284,13 @@ export interface ServiceStatus {
   note?: string;
 }
 
-export async function statusAll(settings: StackSettings): Promise<ServiceStatus[]> {
+/** The status of the named services (default: every service). */
+export async function statusAll(
+  settings: StackSettings,
+  names: readonly ServiceName[] = SERVICE_NAMES,
+): Promise<ServiceStatus[]> {
   return Promise.all(
-    SERVICE_NAMES.map(async (name): Promise<ServiceStatus> => {
+    names.map(async (name): Promise<ServiceStatus> => {
       const service = SERVICES[name];
       const record = readRecord(settings.runDir, name);
       const base = { service: name, title: service.title, logFile: logFile(settings, name) };

@@ -16,6 +16,8 @@ export interface Service {
   title: string;
   /** Every port the service binds; all must be free before it starts. */
   portNames: PortName[];
+  /** Services that must be ready before this one is launched (it is fetched meanwhile). */
+  after?: ServiceName[];
   endpoint(settings: StackSettings): string;
   /** Fetches (and builds) what the service needs into the cache, unless it is there. */
   install(context: StackContext): Promise<void>;

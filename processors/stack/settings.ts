@@ -13,9 +13,22 @@ export const VERSIONS = {
   apicurio: '3.0.9',
   elasticsearch: '8.19.21',
   ferretdb: 'v1.24.2',
+  /**
+   * The MariaDB series Debian's packages provide (bookworm: 10.11.x). Debian's archive keeps
+   * only the current patch release, so the series is pinned, and checked after unpacking.
+   */
+  mariadb: '10.11',
+  /** Kafka Connect is part of the Apache Kafka release: it runs VERSIONS.kafka. */
+  debezium: '3.5.0.Final',
+  /** Apicurio's 3.x converter does not resolve from Central (a parent POM is missing). */
+  apicurioConverter: '2.6.13.Final',
 } as const;
 
-export const SERVICE_NAMES = ['kafka', 'registry', 'elasticsearch', 'ferretdb'] as const;
+/** The services every `stack up` starts. */
+export const BASE_SERVICES = ['kafka', 'registry', 'elasticsearch', 'ferretdb'] as const;
+/** The real CDC chain, started only by `stack up --with-cdc` (it costs memory and time). */
+export const CDC_SERVICES = ['mariadb', 'connect'] as const;
+export const SERVICE_NAMES = [...BASE_SERVICES, ...CDC_SERVICES] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** Every port the stack binds, with the variable that overrides it and its default. */
@@ -26,6 +39,8 @@ export const PORTS = {
   elasticsearch: { env: 'REVAL_ELASTICSEARCH_PORT', default: 19200 },
   elasticsearchTransport: { env: 'REVAL_ELASTICSEARCH_TRANSPORT_PORT', default: 19300 },
   ferretdb: { env: 'REVAL_FERRETDB_PORT', default: 27018 },
+  mariadb: { env: 'REVAL_MARIADB_PORT', default: 13306 },
+  connect: { env: 'REVAL_CONNECT_PORT', default: 18083 },
 } as const;
 export type PortName = keyof typeof PORTS;
 
