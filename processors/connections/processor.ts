@@ -19,6 +19,7 @@ import { DeadLetterQueue } from '../platform/dead-letters';
 import { loadDesignatedBodies } from '../platform/designated-bodies';
 import { KafkaClient } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
+import { countInvalidGmcNumber } from '../platform/metrics';
 import { SchemaRegistryCodecs } from '../platform/registry';
 import { todayIn } from '../rules/dates';
 import { StreamsRuntime } from '../streams/kafka-runtime';
@@ -27,7 +28,7 @@ import { followProgrammes } from './programme-table';
 import type { ProgrammeRow } from './sources';
 import { reconcileProgramme, reevaluateDue, type DoctorsSettings } from './tasks/doctors';
 import { connectionsTopology, STAGES } from './topology';
-import { decodeInput, ensureConnectionsTopics } from './wiring';
+import { decodeInput, ensureConnectionsTopics, gmcNumberProblemOf } from './wiring';
 
 export interface Clock {
   now(): Date;
@@ -84,7 +85,11 @@ export async function startConnections(
     topics,
     partitions,
     doctors,
-    decodeSource: (source, record) => decodeInput(source, record, codecs),
+    decodeSource: async (source, record) => {
+      const decoded = await decodeInput(source, record, codecs);
+      countInvalidGmcNumber(PROCESSOR, record.topic, gmcNumberProblemOf(decoded));
+      return decoded;
+    },
     encodeConnection: (record) => codecs.encode('connection', record),
   });
   const runtime = new StreamsRuntime({

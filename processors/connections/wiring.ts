@@ -2,7 +2,9 @@
 // a raw input record is decoded.
 import { decodeGmcDoctor } from './gmc-doctors-source';
 import { INPUT_SOURCES, type InputSource } from './inputs';
-import { decodeChange } from './sources';
+import { decodeChange, type Change, type DecodeError } from './sources';
+import type { GmcChange } from './state/gmc-doctor-state';
+import { gmcNumberOf, type GmcNumberProblem } from '../rules/identity';
 import { gmcTopicSpecs } from '../gmc-fetch/topics';
 import type { Topics } from '../platform/config';
 import type { KafkaClient, KafkaRecord } from '../platform/kafka';
@@ -38,4 +40,18 @@ export function decodeInput(
   return source === 'gmcDoctors'
     ? decodeGmcDoctor(record, codecs)
     : decodeChange(source, record, codecs);
+}
+
+/**
+ * The GMC number problem a decoded input shows, for the metric: a record refused for its
+ * number, or a TCS GmcDetails row whose person therefore is not a doctor.
+ */
+export function gmcNumberProblemOf(
+  decoded: Change | GmcChange | DecodeError,
+): GmcNumberProblem | undefined {
+  if ('error' in decoded) return decoded.gmcNumberProblem;
+  if (decoded.source === 'gmcDetails' && decoded.op === 'upsert') {
+    return gmcNumberOf(decoded.row.gmcNumber).problem;
+  }
+  return undefined;
 }

@@ -12,9 +12,10 @@ import {
 import { DeadLetterQueue } from '../platform/dead-letters';
 import { KafkaClient, type KafkaRecord, type RecordBatch } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
-import { metrics } from '../platform/metrics';
+import { countInvalidGmcNumber, metrics } from '../platform/metrics';
 import { connectMongo } from '../platform/mongodb';
-import { SchemaRegistryCodecs, isRegistryEncoded } from '../platform/registry';
+import { SchemaRegistryCodecs } from '../platform/registry';
+import { decodeGmcDoctorsRecord } from '../gmc-fetch/gmc-doctors-record';
 import type { GmcDoctorState } from '../gmc-fetch/state';
 import { gmcTopicSpecs } from '../gmc-fetch/topics';
 import { applyGmcStates, DOCTORS_FOR_DB_COLLECTION } from './apply';
@@ -29,29 +30,6 @@ export interface DoctorsSyncOptions {
 
 export interface RunningDoctorsSync {
   stop(): Promise<void>;
-}
-
-type Decoded = { state: GmcDoctorState } | { error: string } | { tombstone: true };
-
-async function decode(record: KafkaRecord, codecs: SchemaRegistryCodecs): Promise<Decoded> {
-  const key = record.key?.toString('utf8').trim();
-  if (!key) return { error: 'gmc.doctors record has no key (GMC reference number)' };
-  if (record.value === null) return { tombstone: true };
-  if (!isRegistryEncoded(record.value))
-    return { error: 'gmc.doctors value is not registry-framed Avro' };
-  try {
-    const state = (await codecs.decode(record.value)) as GmcDoctorState;
-    if (state.gmcReferenceNumber !== key) {
-      return {
-        error: `gmc.doctors key ${key} differs from gmcReferenceNumber ${state.gmcReferenceNumber}`,
-      };
-    }
-    return { state };
-  } catch (error) {
-    return {
-      error: `gmc.doctors value cannot be decoded: ${error instanceof Error ? error.message : String(error)}`,
-    };
-  }
 }
 
 export async function startDoctorsSync(
@@ -73,9 +51,11 @@ export async function startDoctorsSync(
     const latest = new Map<string, GmcDoctorState>();
     const failures: { record: KafkaRecord; reason: string }[] = [];
     for (const record of batch.records) {
-      const decoded = await decode(record, codecs);
-      if ('error' in decoded) failures.push({ record, reason: decoded.error });
-      else if ('state' in decoded) latest.set(decoded.state.gmcReferenceNumber, decoded.state);
+      const decoded = await decodeGmcDoctorsRecord(record, codecs);
+      if ('error' in decoded) {
+        failures.push({ record, reason: decoded.error });
+        countInvalidGmcNumber(PROCESSOR, batch.topic, decoded.gmcNumberProblem);
+      } else if (decoded.state !== null) latest.set(decoded.gmcNumber, decoded.state);
       // GMC states are never deleted; a tombstone (compaction tooling) leaves the document.
     }
     metrics.recordsIn.inc({ processor: PROCESSOR, topic: batch.topic }, batch.records.length);

@@ -25,6 +25,12 @@ export const metrics = {
     labelNames: ['processor', 'topic'] as const,
     registers: [registry],
   }),
+  invalidGmcNumbers: new Counter({
+    name: 'reval_invalid_gmc_numbers_total',
+    help: 'Inputs whose GMC number cannot key a doctor, by processor, source and problem',
+    labelNames: ['processor', 'source', 'problem'] as const,
+    registers: [registry],
+  }),
   consumerLag: new Gauge({
     name: 'reval_consumer_lag',
     help: 'High watermark minus the last processed offset, by processor, topic and partition',
@@ -72,6 +78,15 @@ export const metrics = {
     registers: [registry],
   }),
 };
+
+/** Counts an input refused, or a person not made a doctor, for its GMC number. */
+export function countInvalidGmcNumber(
+  processor: string,
+  source: string,
+  problem: string | undefined,
+): void {
+  if (problem !== undefined) metrics.invalidGmcNumbers.inc({ processor, source, problem });
+}
 
 export type HealthCheck = () => boolean;
 

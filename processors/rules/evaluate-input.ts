@@ -6,7 +6,7 @@
 // whose value may be null may also be left out (null), and lists default to empty.
 import { z } from 'zod';
 import { isInstant, isLocalDate } from './dates';
-import { gmcNumberProblem } from './identity';
+import { gmcNumberOf } from './identity';
 import { PROGRAMME_MEMBERSHIP_TYPES, UNDER_NOTICE_VALUES, type DoctorInputs } from './types';
 
 const localDate = z.string().refine(isLocalDate, {
@@ -19,14 +19,16 @@ const instant = z.string().refine(isInstant, {
 const text = z.string();
 const optional = <T extends z.ZodType>(schema: T) => schema.nullable().default(null);
 
-const gmcReferenceNumber = z.string().superRefine((value, ctx) => {
-  const problem = gmcNumberProblem(value);
-  if (problem !== null) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `${JSON.stringify(value)} is not a valid GMC number (${problem})`,
-    });
-  }
+// The same identity function as every stream edge, so `reval evaluate` refuses exactly what
+// the stream refuses, and keys the doctor by the same trimmed number.
+const gmcReferenceNumber = z.string().transform((value, ctx) => {
+  const verdict = gmcNumberOf(value);
+  if (verdict.problem === undefined) return verdict.gmcNumber;
+  ctx.addIssue({
+    code: 'custom',
+    message: `${JSON.stringify(value)} is not a valid GMC number (${verdict.problem})`,
+  });
+  return z.NEVER;
 });
 
 const gmcState = z

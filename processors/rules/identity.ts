@@ -1,24 +1,49 @@
-// Who is a doctor here (DOMAIN.md section 3). TIS holds placeholder values where a GMC
-// number is not known and dummy person records for testing and rota gaps; neither may ever
-// become a doctor on the Connections screens.
+// Who is a doctor here (docs/rules.md §3). TIS holds placeholder values where a GMC number is
+// not known and dummy person records for testing and rota gaps; neither may ever become a
+// doctor on the Connections screens. Every edge that reads a GMC number (TCS GmcDetails,
+// gmc.doctors, doctorsForDB, exceptionLogs, GMC's SOAP answers, `reval evaluate`) turns it
+// into a GmcNumber here, so one input gets one verdict whichever way it arrives.
 
-const PLACEHOLDER_GMC_NUMBERS = ['unknown', 'na', 'n/a'];
-const NON_BREAKING_SPACE = '\u00a0';
+declare const gmcNumberBrand: unique symbol;
+
+/** A GMC reference number that may key a doctor: only `gmcNumberOf` makes one. */
+export type GmcNumber = string & { readonly [gmcNumberBrand]: true };
 
 export type GmcNumberProblem = 'missing' | 'placeholder' | 'non-breaking space';
 
-/** Why a GMC reference number cannot key a doctor, or null when it can. */
-export function gmcNumberProblem(gmcNumber: string | null | undefined): GmcNumberProblem | null {
-  if (gmcNumber === null || gmcNumber === undefined || gmcNumber.trim() === '') return 'missing';
-  // A non-breaking space is how a copy-pasted number betrays itself: the "same" number would
-  // key a second doctor that matches nothing in GMC.
-  if (gmcNumber.includes(NON_BREAKING_SPACE)) return 'non-breaking space';
-  if (PLACEHOLDER_GMC_NUMBERS.includes(gmcNumber.trim().toLowerCase())) return 'placeholder';
-  return null;
+export type GmcNumberVerdict =
+  | { gmcNumber: GmcNumber; problem?: undefined }
+  | { gmcNumber?: undefined; problem: GmcNumberProblem };
+
+const PLACEHOLDER_GMC_NUMBERS = ['unknown', 'na', 'n/a'];
+
+/**
+ * Only ASCII whitespace is trimmed. JavaScript's trim() also strips the non-breaking spaces,
+ * which must refuse a number instead: a copy-pasted number betrays itself by one, and the
+ * "same" number would key a second doctor that matches nothing in GMC.
+ */
+const ASCII_EDGE_WHITESPACE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g;
+
+/** No-break space, figure space, narrow no-break space, zero-width no-break space. */
+const NON_BREAKING_SPACE = /[\u00a0\u2007\u202f\ufeff]/;
+
+export function gmcNumberOf(raw: string | null | undefined): GmcNumberVerdict {
+  if (raw === null || raw === undefined) return { problem: 'missing' };
+  if (NON_BREAKING_SPACE.test(raw)) return { problem: 'non-breaking space' };
+  const trimmed = raw.replace(ASCII_EDGE_WHITESPACE, '');
+  if (trimmed === '') return { problem: 'missing' };
+  if (PLACEHOLDER_GMC_NUMBERS.includes(trimmed.toLowerCase())) return { problem: 'placeholder' };
+  return { gmcNumber: trimmed as GmcNumber };
 }
 
-export function isValidGmcNumber(gmcNumber: string | null | undefined): gmcNumber is string {
-  return gmcNumberProblem(gmcNumber) === null;
+/** Why a GMC reference number cannot key a doctor, or null when it can. */
+export function gmcNumberProblem(raw: string | null | undefined): GmcNumberProblem | null {
+  return gmcNumberOf(raw).problem ?? null;
+}
+
+/** The reason a record with this number is refused, as the dead-letter queue shows it. */
+export function gmcNumberRefusal(field: string, raw: string | null | undefined, problem: string) {
+  return `invalid GMC number in ${field} (${problem}): ${JSON.stringify(raw ?? null)}`;
 }
 
 /** Person.role is a free-text list of roles; any dummy or placeholder role disqualifies. */

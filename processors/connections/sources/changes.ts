@@ -1,6 +1,7 @@
 // The one shape every CDC input takes after the edge (DESIGN.md principle 2): a keyed upsert,
 // delete or — for MongoDB updates that carry no full document — patch of a typed row.
 // Nothing past this file knows whether a row came as Avro or JSON, snapshot or stream.
+import type { GmcNumberProblem } from '../../rules/identity';
 import type { LocalDate } from '../../rules/dates';
 import type { ProgrammeMembershipType, UnderNotice } from '../../rules/types';
 
@@ -159,6 +160,8 @@ export type Change = Upsert | Delete | Patch;
 /** Why a record could not become a change; it goes to the DLQ with this reason. */
 export interface DecodeError {
   error: string;
+  /** Set when the reason is the GMC number the record names: counted in a metric. */
+  gmcNumberProblem?: GmcNumberProblem;
 }
 
 export function isDecodeError(result: Change | DecodeError): result is DecodeError {

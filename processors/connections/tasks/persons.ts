@@ -2,7 +2,7 @@
 // placements, programme memberships with their curricula) are assembled into one TIS person,
 // which goes on keyed by the person's GMC number (only its latest state per commit). A person whose number changes, or stops
 // being valid (DOMAIN.md section 3), is withdrawn from the old number with a delete.
-import { isDummyOrPlaceholderRole, isValidGmcNumber } from '../../rules/identity';
+import { gmcNumberOf, isDummyOrPlaceholderRole, type GmcNumber } from '../../rules/identity';
 import type { ProcessorContext } from '../../streams/topology';
 import type { ContactDetailsRow, GmcDetailsRow, PersonRow, PlacementRow } from '../sources';
 import { SINKS } from './source-tables';
@@ -89,11 +89,11 @@ export function applyPersonChange(
 }
 
 /** The person's GMC number when it makes them a doctor here (DOMAIN.md section 3), else null. */
-function validGmcNumberOf(state: PersonState): string | null {
-  const gmc = state.gmcDetails?.row?.gmcNumber?.trim();
-  if (!isValidGmcNumber(gmc)) return null;
+function validGmcNumberOf(state: PersonState): GmcNumber | null {
+  const { gmcNumber } = gmcNumberOf(state.gmcDetails?.row?.gmcNumber);
+  if (gmcNumber === undefined) return null;
   if (isDummyOrPlaceholderRole(state.person?.row?.role)) return null;
-  return gmc;
+  return gmcNumber;
 }
 
 function tisPersonRecord(personId: number, state: PersonState): TisPersonRecord {

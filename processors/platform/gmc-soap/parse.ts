@@ -3,6 +3,8 @@
 // list, writes dates as dd/MM/yyyy and UnderNotice as words: all of that ends here. Bad
 // data in one doctor costs that field (null plus a warning), never the doctor or the run;
 // an answer whose shape is wrong throws MalformedResponseError, which fails the body.
+import { gmcNumberOf, gmcNumberRefusal } from '../../rules/identity';
+import { countInvalidGmcNumber } from '../metrics';
 import type { GmcDoctor, UnderNotice } from './types';
 
 export class MalformedResponseError extends Error {
@@ -72,6 +74,13 @@ function text(value: unknown): string | null {
   return null;
 }
 
+/** Element text exactly as sent; null for absent or nil elements. */
+function untrimmedText(value: unknown): string | null {
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  if (isObject(value) && '$value' in value) return untrimmedText(value.$value);
+  return null;
+}
+
 function shown(value: string): string {
   return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
 }
@@ -101,13 +110,21 @@ function readDoctor(
   keep: ReturnType<typeof stringPool>,
 ): GmcDoctor | null {
   const field = (name: string) => keep(text(entry[name]));
-  // Unique per doctor: detached, not pooled.
-  const number = text(entry.GMCReferenceNumber);
-  const gmcReferenceNumber = number === null ? null : detached(number);
-  if (gmcReferenceNumber === null) {
-    warnings.push('a doctor without GMCReferenceNumber was skipped');
+  // The identity function, not text(): trim() would strip a non-breaking space, which must
+  // refuse the number (docs/rules.md §3).
+  const rawNumber = untrimmedText(entry.GMCReferenceNumber);
+  const verdict = gmcNumberOf(rawNumber);
+  if (verdict.problem !== undefined) {
+    warnings.push(
+      verdict.problem === 'missing'
+        ? 'a doctor without GMCReferenceNumber was skipped'
+        : `a doctor was skipped: ${gmcNumberRefusal('GMCReferenceNumber', rawNumber, verdict.problem)}`,
+    );
+    countInvalidGmcNumber('gmc-fetch', 'GetDoctorsForDB', verdict.problem);
     return null;
   }
+  // Unique per doctor: detached, not pooled.
+  const gmcReferenceNumber = detached(verdict.gmcNumber);
   const date = (name: 'SubmissionDate' | 'DateAdded'): string | null => {
     const raw = text(entry[name]);
     const iso = isoDateFromGmc(raw);
