@@ -1,5 +1,5 @@
 // The derived record as it travels on reval.connections: the rules' output plus the
-// bookkeeping (per-doctor version, time, contributing sources) of DOMAIN.md section 6.
+// bookkeeping (per-doctor version, time, contributing sources) of docs/rules.md §6.
 import type { DerivedConnection } from '../rules/types';
 
 export interface ConnectionRecord extends Omit<DerivedConnection, 'placementGrades'> {

@@ -1,4 +1,4 @@
-// Applies GMC states to MongoDB doctorsForDB (DOMAIN.md section 5) as guarded upserts: a
+// Applies GMC states to MongoDB doctorsForDB (docs/rules.md §5.7) as guarded upserts: a
 // state only lands on a document whose gmcLastUpdatedDateTime is older (or missing), so a
 // replay, a duplicate or a late record never moves a doctor back in time, and a manual
 // connection change made after the run is not overwritten. Fields GMC does not own

@@ -1,4 +1,4 @@
-// Pure: the names of the Connections views (DOMAIN.md section 6) and how each alias selects
+// Pure: the names of the Connections views (docs/rules.md §6) and how each alias selects
 // its doctors. One versioned index holds every doctor; each view is an alias over it, so a
 // status change is a field change and never a move between indexes. Filters use term and
 // exists queries only: the Elasticsearch we test against has no scripting.
@@ -8,7 +8,7 @@ export const FILTERED_VIEWS = {
   connectedindex: { term: { connectionStatus: 'CONNECTED' } },
   disconnectedindex: { term: { connectionStatus: 'DISCONNECTED' } },
   exceptionindex: { exists: { field: 'exceptionReasons' } },
-  // "Connected in GMC" means GMC lists the doctor under a designated body (DOMAIN.md §4).
+  // "Connected in GMC" means GMC lists the doctor under a designated body (docs/rules.md §4.4).
   current_connections: { exists: { field: 'designatedBody' } },
   discrepancies: { exists: { field: 'discrepancy' } },
 } as const;

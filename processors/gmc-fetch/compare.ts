@@ -1,4 +1,4 @@
-// The heart of a GMC sync run (DOMAIN.md section 5, rules 2, 3 and 6), pure: this run's
+// The heart of a GMC sync run (docs/rules.md §5.2, §5.3 and §5.6), pure: this run's
 // lists against the current GMC state of every doctor. A failed body is unknown, not
 // empty, so its doctors stay as they were; a body whose answer would disconnect too many
 // of its doctors is held back by the safety valve unless forced. Only changes come out.

@@ -1,4 +1,4 @@
-// One GMC sync run (DOMAIN.md section 5): take the transactional id, then fetch every body
+// One GMC sync run (docs/rules.md §5): take the transactional id, then fetch every body
 // while restoring the current state from gmc.doctors, compare, and publish the changes and
 // the run report in one Kafka transaction. Taking the id first matters: it fences any
 // run already under way, so the state read afterwards cannot be overtaken by its commit.

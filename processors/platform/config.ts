@@ -1,6 +1,6 @@
 // Configuration from environment variables, validated per service when a command needs it,
-// so that a bad value fails at start with a message naming the variable. Secrets are read
-// here and nowhere else; `describeConfig` masks them.
+// so that a bad value fails at start with a message naming the variable. That
+// message never holds a secret: `read` shows a SECRET_VARIABLES value as "(hidden)".
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -331,7 +331,7 @@ export function metricsPort(env: Env = process.env): number {
   return read(env, 'METRICS_PORT', positiveInt.optional()) ?? 9464;
 }
 
-/** Default topic names (DESIGN.md), each overridable by TOPIC_<NAME>. */
+/** Default topic names (docs/design.md), each overridable by TOPIC_<NAME>. */
 export const DEFAULT_TOPICS = {
   gmcDoctors: 'gmc.doctors',
   gmcSyncRuns: 'gmc.sync-runs',

@@ -19,7 +19,7 @@ describe('loadDesignatedBodies', () => {
   };
   const load = (path: string) => loadDesignatedBodies({ REVAL_DESIGNATED_BODIES_FILE: path });
 
-  test('without REVAL_DESIGNATED_BODIES_FILE, the built-in table of DOMAIN.md section 2', () => {
+  test('without REVAL_DESIGNATED_BODIES_FILE, the built-in table of docs/rules.md §2.3', () => {
     for (const env of [{}, { REVAL_DESIGNATED_BODIES_FILE: '  ' }]) {
       const map = loadDesignatedBodies(env);
       expect(map.codeByOwner.size).toBe(14);

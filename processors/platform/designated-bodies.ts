@@ -1,4 +1,4 @@
-// Loads the programme owner → designated body table (DOMAIN.md section 2). The table is
+// Loads the programme owner → designated body table (docs/rules.md §2.3). The table is
 // configuration: the built-in processors/rules/designated-bodies.json, or the file named by
 // REVAL_DESIGNATED_BODIES_FILE when NHS England renames or merges a local office. It is
 // read here, outside the pure rules, which receive it as data.

@@ -1,4 +1,4 @@
-// The TIS view of whether a doctor should be connected (DOMAIN.md section 4).
+// The TIS view of whether a doctor should be connected (docs/rules.md §4.3).
 import type { LocalDate } from './dates';
 import { isDummyOrPlaceholderRole } from './identity';
 import { eligibleProgrammeMemberships, isCurrent } from './programme-membership';

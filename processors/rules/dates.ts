@@ -84,7 +84,7 @@ export function daysBetween(a: LocalDate, b: LocalDate): number {
   return toEpochDay(b) - toEpochDay(a);
 }
 
-/** Inclusive at both ends, as DOMAIN.md section 4 says of every date range. */
+/** Inclusive at both ends, as docs/rules.md §4.1 says of every date range. */
 export function isWithin(date: LocalDate, from: LocalDate, to: LocalDate): boolean {
   return from <= date && date <= to;
 }

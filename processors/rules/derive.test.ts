@@ -1,4 +1,4 @@
-// Golden cases: each row is one rule, reason, tie-break or date edge of DOMAIN.md sections 3
+// Golden cases: each row is one rule, reason, tie-break or date edge of docs/rules.md §§3
 // and 4, stated as the administrator would see it. Unless a row says otherwise, today is
 // 2026-07-01 and the doctor is an ordinary trainee: in TIS with one current membership owned
 // by Yorkshire and the Humber, and connected in GMC to the same designated body.

@@ -111,7 +111,7 @@ export function evaluateDoctor(
   return { today, inputs, person, selection, ownerDesignatedBody, triggers, record };
 }
 
-/** The connection rules: `(doctor inputs, today) → derived record` (DESIGN.md principle 1). */
+/** The connection rules: `(doctor inputs, today) → derived record` (docs/design.md principle 1). */
 export function deriveConnection(
   inputs: DoctorInputs,
   today: LocalDate,

@@ -9,7 +9,7 @@ import {
 const map = buildDesignatedBodyMap(designatedBodyTable);
 
 describe('programme owner → designated body', () => {
-  test('the built-in table holds the 14 designated bodies of DOMAIN.md section 2', () => {
+  test('the built-in table holds the 14 designated bodies of docs/rules.md §2.3', () => {
     expect(Object.keys(designatedBodyTable)).toHaveLength(14);
     expect(map.codeByOwner.size).toBe(14);
   });

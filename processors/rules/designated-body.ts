@@ -1,4 +1,4 @@
-// Programme owner → designated body (DOMAIN.md section 2). The table is configuration
+// Programme owner → designated body (docs/rules.md §2.3). The table is configuration
 // (designated-bodies.json, overridable by REVAL_DESIGNATED_BODIES_FILE) and reaches the
 // rules as data; this module only decides how owners are compared.
 //

@@ -1,4 +1,4 @@
-// Where TIS and GMC disagree about the doctor's designated body (DOMAIN.md section 4): the
+// Where TIS and GMC disagree about the doctor's designated body (docs/rules.md §4.6): the
 // action an administrator takes in GMC Connect to bring GMC in line with TIS.
 import type { Discrepancy } from './types';
 

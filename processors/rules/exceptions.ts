@@ -1,4 +1,4 @@
-// Exception reasons: the doctors an administrator must act on (DOMAIN.md section 4).
+// Exception reasons: the doctors an administrator must act on (docs/rules.md §4.5).
 import { compareInstants, type LocalDate } from './dates';
 import type { ExceptionLog, ExceptionReason, GmcState, ProgrammeMembership } from './types';
 

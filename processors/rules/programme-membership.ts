@@ -1,4 +1,4 @@
-// Which programme membership speaks for the doctor (DOMAIN.md section 4). A doctor often has
+// Which programme membership speaks for the doctor (docs/rules.md §4.2). A doctor often has
 // several: consecutive posts, a future rotation already booked, old records never closed.
 import { compareDates, isWithin, type LocalDate } from './dates';
 import type { ProgrammeMembership } from './types';
@@ -54,7 +54,7 @@ const CRITERIA: ReadonlyArray<
   ['smallest uuid', (a, b) => smallestFirst(a.uuid, b.uuid)],
 ];
 
-/** Best first: the order in which DOMAIN.md ranks memberships of the same group. */
+/** Best first: the order in which docs/rules.md §4.2 ranks memberships of the same group. */
 export function rankProgrammeMemberships(a: ProgrammeMembership, b: ProgrammeMembership): number {
   for (const [, compare] of CRITERIA) {
     const order = compare(a, b);

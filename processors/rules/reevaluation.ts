@@ -1,4 +1,4 @@
-// When the derived record changes by the calendar alone (DOMAIN.md section 4). The stream
+// When the derived record changes by the calendar alone (docs/rules.md §4.7). The stream
 // processor re-evaluates each doctor on this date with no new event, so it must never be
 // later than a real change; it may be earlier (a candidate that changes nothing costs one
 // extra evaluation, nothing more).
@@ -32,7 +32,7 @@ function boundaries(
  * Every date after today on which something the rules read changes by itself: an eligible
  * membership's start, and the day after its end; likewise for placements with a grade,
  * because placementGrades shows the grades of current placements. Two extensions of the
- * DOMAIN.md candidates, both needed for "the record never changes before that date": the
+ * original candidates (docs/rules.md §7, item 4), both needed so the record holds till then: the
  * placements, and the end of a membership that has no start date (see `boundaries`).
  */
 export function reevaluationTriggers(

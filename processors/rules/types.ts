@@ -1,4 +1,4 @@
-// The inputs and the output of the connection rules (DOMAIN.md sections 3, 4 and 6). Every
+// The inputs and the output of the connection rules (docs/rules.md §§3, 4 and 6). Every
 // enumeration is a string union backed by an exported const array, so that validators,
 // generators and docs enumerate the same values as the type checker.
 import type { Instant, LocalDate } from './dates';
@@ -19,7 +19,7 @@ export type UnderNotice = (typeof UNDER_NOTICE_VALUES)[number];
 export const CONNECTION_STATUSES = ['CONNECTED', 'DISCONNECTED'] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
-/** In precedence order: the first that applies is the reason (DOMAIN.md section 4). */
+/** In precedence order: the first that applies is the reason (docs/rules.md §4.3). */
 export const DISCONNECTION_REASONS = [
   'NOT_IN_TIS',
   'NO_PROGRAMME_MEMBERSHIP',

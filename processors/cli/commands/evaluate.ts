@@ -46,7 +46,7 @@ const processIO = (): EvaluateIO => ({
   clock: () => new Date(),
 });
 
-/** Today per DOMAIN.md section 4: the calendar date in REVAL_TIMEZONE, unless fixed. */
+/** Today per docs/rules.md §4.1: the calendar date in REVAL_TIMEZONE, unless fixed. */
 export function resolveToday(
   options: EvaluateOptions,
   io: Pick<EvaluateIO, 'env' | 'clock'>,

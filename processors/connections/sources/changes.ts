@@ -1,4 +1,4 @@
-// The one shape every CDC input takes after the edge (DESIGN.md principle 2): a keyed upsert,
+// The one shape every CDC input takes after the edge (docs/design.md principle 2): a keyed upsert,
 // delete or — for MongoDB updates that carry no full document — patch of a typed row.
 // Nothing past this file knows whether a row came as Avro or JSON, snapshot or stream.
 import type { GmcNumberProblem } from '../../rules/identity';

@@ -1,6 +1,6 @@
 // The GMC side of a doctor: the GMC sync's state (gmc.doctors), the recommendation service's
 // copy (doctorsForDB, which also carries manual connection changes and admin), and the
-// exception logs. The newest GMC state wins (DOMAIN.md section 5.5). Pure functions only.
+// exception logs. The newest GMC state wins (docs/rules.md §5.5). Pure functions only.
 import type { ExceptionLog, GmcState } from '../../rules/types';
 import type { DoctorsForDbRow, ExceptionLogRow } from '../sources/changes';
 import type { GmcDoctorState as GmcSyncState } from '../../gmc-fetch/state';

@@ -1,7 +1,7 @@
 // Stage 3, keyed by TCS person id: a person's rows (contact details, GMC details, role,
 // placements, programme memberships with their curricula) are assembled into one TIS person,
 // which goes on keyed by the person's GMC number (only its latest state per commit). A person whose number changes, or stops
-// being valid (DOMAIN.md section 3), is withdrawn from the old number with a delete.
+// being valid (docs/rules.md §3), is withdrawn from the old number with a delete.
 import { gmcNumberOf, isDummyOrPlaceholderRole, type GmcNumber } from '../../rules/identity';
 import type { ProcessorContext } from '../../streams/topology';
 import type { ContactDetailsRow, GmcDetailsRow, PersonRow, PlacementRow } from '../sources';
@@ -88,7 +88,7 @@ export function applyPersonChange(
   context.put(PERSONS_STORE, personKey, state);
 }
 
-/** The person's GMC number when it makes them a doctor here (DOMAIN.md section 3), else null. */
+/** The person's GMC number when it makes them a doctor here (docs/rules.md §3), else null. */
 function validGmcNumberOf(state: PersonState): GmcNumber | null {
   const { gmcNumber } = gmcNumberOf(state.gmcDetails?.row?.gmcNumber);
   if (gmcNumber === undefined) return null;

@@ -38,7 +38,7 @@ export interface DesignatedBodyFetch {
   warnings: string[];
 }
 
-/** GMC's documented return codes (DOMAIN.md section 2). */
+/** GMC's documented return codes (docs/rules.md §2.2). */
 export const RETURN_CODE_MEANINGS: Readonly<Record<string, string>> = {
   '0': 'success',
   '98': 'GMC internal error',

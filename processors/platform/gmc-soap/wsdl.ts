@@ -1,5 +1,5 @@
 // The project's own description of GMC's GetDoctorsForDB service, written from the interface
-// facts in DOMAIN.md (only the operation we call, SOAP 1.1 and 1.2 bindings). It lives in a
+// facts in docs/rules.md §2.2 (our one operation, SOAP 1.1 and 1.2 bindings). It lives in a
 // .ts module rather than a .wsdl file so that it travels with the compiled code: tsc copies
 // no data files, and the client must never fetch the WSDL from GMC_URL. A contract test
 // compares it with the WSDL GMC publishes.

@@ -16,7 +16,7 @@ import { FaultBook, type GmcFault } from './faults';
 import { GmcLists } from './lists';
 import type { GmcWireDoctor } from './synthetic';
 
-/** Every designated body of the built-in programme owner table (DOMAIN.md section 2). */
+/** Every designated body of the built-in programme owner table (docs/rules.md §2.3). */
 export const ENGLISH_AND_NI_DESIGNATED_BODIES: readonly string[] = Object.keys(designatedBodyTable);
 
 export const SERVICE_PATH = '/GMCWebServices/WebService.asmx';
