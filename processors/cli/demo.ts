@@ -1,5 +1,6 @@
 // The demo `npm start` shows a newcomer: the local stack, a fake GMC, a seeded population
-// arriving as Debezium events, every processor, one GMC sync, and the resulting views.
+// arriving through real CDC (demo-cdc.ts) or, as a fallback, as synthetic Debezium events,
+// every processor, one GMC sync, and the resulting views.
 import type { Env } from '../platform/config';
 import { elasticsearchConfig, kafkaConfig, topics as topicNames } from '../platform/config';
 import { createElasticsearchClient } from '../platform/elasticsearch';
@@ -9,7 +10,11 @@ import { FakeGmc } from '../platform/gmc-soap/fake/server';
 import { todayIn } from '../rules/dates';
 import { ENDPOINT_VARIABLES, startStack, type StackEndpoints } from '../stack';
 import { DebeziumEvents } from '../../test/support/debezium';
-import { DESIGNATED_BODIES, generatePopulation } from '../../test/support/population';
+import {
+  DESIGNATED_BODIES,
+  generatePopulation,
+  type Population,
+} from '../../test/support/population';
 import { tisSnapshotEvents } from '../../test/support/population-events';
 
 export const DEMO_GMC_USERNAME = 'demo-user';
@@ -52,16 +57,29 @@ export async function startDemoGmc(env: Env, doctorsPerBody: number): Promise<Fa
   return gmc;
 }
 
-/**
- * Publishes the demo population's TIS rows as Debezium snapshot events. Replaying the same
- * snapshot on a second start is harmless: the stream is idempotent.
- */
-export async function seedDemoPopulation(env: Env, doctorsPerBody: number): Promise<Set<string>> {
-  const topics = topicNames(env);
-  const population = generatePopulation({
+/** The demo population, relative to today where the processors run. */
+export function demoPopulation(env: Env, doctorsPerBody: number): Population {
+  return generatePopulation({
     doctorsPerBody,
     today: todayIn(new Date(), env.REVAL_TIMEZONE ?? 'Europe/London'),
   });
+}
+
+/** Every doctor the demo's views will hold: TIS persons and the fake GMC's lists. */
+export function demoDoctors(population: Population, gmc: FakeGmc): Set<string> {
+  const gmcDoctors = gmc.lists
+    .bodies()
+    .flatMap((body) => gmc.lists.list(body).map((d) => d.GMCReferenceNumber));
+  return new Set([...population.persons.map((p) => p.gmcReferenceNumber), ...gmcDoctors]);
+}
+
+/**
+ * The fallback when real CDC cannot run: publishes the demo population's TIS rows as
+ * synthetic Debezium snapshot events. Replaying the same snapshot on a second start is
+ * harmless: the stream is idempotent.
+ */
+export async function seedDemoPopulation(env: Env, population: Population): Promise<void> {
+  const topics = topicNames(env);
   const events = new DebeziumEvents({
     topics: {
       ContactDetails: topics.contactDetails,
@@ -86,7 +104,42 @@ export async function seedDemoPopulation(env: Env, doctorsPerBody: number): Prom
     await producer.disconnect();
     await kafka.disconnect();
   }
-  return new Set(population.persons.map((person) => person.gmcReferenceNumber));
+}
+
+export interface DoctorView {
+  connectionStatus?: string;
+  connectionReason?: string | null;
+  /** The filtered views (aliases, without the index prefix) that list the doctor. */
+  views: string[];
+}
+
+/** What the Elasticsearch views say about a few doctors. */
+export async function readDoctors(env: Env, gmcs: string[]): Promise<Map<string, DoctorView>> {
+  const es = createElasticsearchClient(elasticsearchConfig(env));
+  const prefix = env.ES_INDEX_PREFIX ?? '';
+  const views = viewNames(prefix);
+  try {
+    const result = new Map<string, DoctorView>(gmcs.map((gmc) => [gmc, { views: [] }]));
+    const master = await es.search<Record<string, unknown>>({
+      index: views.master,
+      query: { ids: { values: gmcs } },
+      size: gmcs.length,
+    });
+    for (const hit of master.hits.hits) {
+      const doctor = result.get(hit._id ?? '');
+      if (!doctor) continue;
+      doctor.connectionStatus = hit._source?.connectionStatus as string | undefined;
+      doctor.connectionReason = (hit._source?.connectionReason ?? null) as string | null;
+    }
+    for (const alias of Object.values(views.filtered)) {
+      const listed = await es.search({ index: alias, query: { ids: { values: gmcs } }, size: 10 });
+      for (const hit of listed.hits.hits)
+        result.get(hit._id ?? '')?.views.push(alias.slice(prefix.length));
+    }
+    return result;
+  } finally {
+    await es.close();
+  }
 }
 
 export interface ViewCounts {

@@ -7,13 +7,26 @@ import { startMetricsServer } from '../../platform/metrics';
 import { openGmcSync, runOptionsFromConfig } from '../../gmc-fetch/service';
 import { runGmcSync } from '../../gmc-fetch/sync';
 import {
+  demoDoctors,
+  demoPopulation,
   isConfigured,
+  readDoctors,
   readViews,
   seedDemoPopulation,
   startDemoGmc,
   startDemoStack,
   type ViewCounts,
 } from '../demo';
+import {
+  openTcs,
+  planVisibleChange,
+  startDemoCdc,
+  writePopulationSql,
+  type CdcAvailability,
+  type DoctorMove,
+  type VisibleChange,
+} from '../demo-cdc';
+import { todayIn } from '../../rules/dates';
 import { startAll } from '../run-registry';
 import { untilSignal } from '../signals';
 
@@ -25,67 +38,172 @@ export function register(program: Command): void {
     .description(
       'Run every processor (gmc-fetch, doctors-sync, connections, es-sink) in one process until\n' +
         'SIGTERM/SIGINT. When KAFKA_BROKERS, SCHEMA_REGISTRY_URL, ELASTICSEARCH_URL and MONGODB_URI\n' +
-        'are not set, it is the demo: it starts the local stack and a fake GMC, seeds a population\n' +
-        'of doctors as Debezium events, runs one GMC sync, waits until Elasticsearch shows it, and\n' +
-        'prints a summary. This is what `npm start` runs.',
+        'are not set, it is the demo: it starts the local stack with its CDC services (MariaDB,\n' +
+        'Kafka Connect, Debezium) and a fake GMC, writes a population of doctors as SQL that\n' +
+        'Debezium streams to the TCS topics, runs one GMC sync, waits until Elasticsearch shows it,\n' +
+        'prints a summary, then ends one programme and deletes one membership and shows the two\n' +
+        'doctors move. When the CDC services cannot start it says why and publishes synthetic\n' +
+        'Debezium events instead. This is what `npm start` runs.',
     )
     .option('--doctors-per-body <n>', 'demo population size per designated body (14 bodies)', '25')
     .option('--exit-when-ready', 'stop once the summary is printed (for scripts and CI)')
-    .action(async (options: { doctorsPerBody: string; exitWhenReady?: boolean }) => {
-      const env = process.env;
-      const logger = createLogger('start');
-      const doctorsPerBody = Number(options.doctorsPerBody);
-      if (!Number.isInteger(doctorsPerBody) || doctorsPerBody < 1 || doctorsPerBody > 8000) {
-        throw new Error(
-          `--doctors-per-body must be a whole number from 1 to 8000, not ${options.doctorsPerBody}`,
-        );
-      }
-      const demo = !isConfigured(env);
-      const signal = untilSignal();
-      const started = Date.now();
-      const gmc = demo
-        ? (await startDemoStack(env), await startDemoGmc(env, doctorsPerBody))
-        : undefined;
-      const running = await startAll();
-      const metricsServer = await startMetricsServer(
-        metricsPort(env),
-        () => running.isReady?.() ?? true,
-      ).catch((error: unknown) => {
-        logger.warn({ err: error }, 'metrics server not started (is METRICS_PORT taken?)');
-        return undefined;
-      });
-      say(`processors running; metrics on http://127.0.0.1:${metricsPort(env)}/metrics`);
-
-      if (demo && gmc) {
-        const tisDoctors = await seedDemoPopulation(env, doctorsPerBody);
-        const gmcDoctors = gmc.lists
-          .bodies()
-          .flatMap((body) => gmc.lists.list(body).map((d) => d.GMCReferenceNumber));
-        const everyone = new Set([...tisDoctors, ...gmcDoctors]);
-        say('running a GMC sync against the fake GMC');
-        const sync = openGmcSync(env);
-        try {
-          const result = await runGmcSync(sync.deps, runOptionsFromConfig(sync.config));
-          say(`GMC sync ${result.report.status}: ${result.changes.length} doctors changed`);
-        } finally {
-          await sync.close();
+    .option(
+      '--synthetic',
+      'demo: publish synthetic Debezium events instead of real CDC (also REVAL_DEMO_CDC=0)',
+    )
+    .action(
+      async (options: { doctorsPerBody: string; exitWhenReady?: boolean; synthetic?: boolean }) => {
+        const env = process.env;
+        const logger = createLogger('start');
+        const doctorsPerBody = Number(options.doctorsPerBody);
+        if (!Number.isInteger(doctorsPerBody) || doctorsPerBody < 1 || doctorsPerBody > 8000) {
+          throw new Error(
+            `--doctors-per-body must be a whole number from 1 to 8000, not ${options.doctorsPerBody}`,
+          );
         }
-        say(`waiting until Elasticsearch shows all ${everyone.size} doctors`);
-        const views = await waitForViews(env, everyone.size, 180_000);
-        printSummary(views, env, gmc.url, (Date.now() - started) / 1000);
-      }
+        const demo = !isConfigured(env);
+        const signal = untilSignal();
+        const started = Date.now();
+        const gmc = demo
+          ? (await startDemoStack(env), await startDemoGmc(env, doctorsPerBody))
+          : undefined;
+        const cdc: CdcAvailability | undefined = !demo
+          ? undefined
+          : options.synthetic
+            ? { ok: false, reason: '--synthetic asks for synthetic events' }
+            : await startDemoCdc(env, (service, message) => say(`  [${service}] ${message}`));
+        const running = await startAll();
+        const metricsServer = await startMetricsServer(
+          metricsPort(env),
+          () => running.isReady?.() ?? true,
+        ).catch((error: unknown) => {
+          logger.warn({ err: error }, 'metrics server not started (is METRICS_PORT taken?)');
+          return undefined;
+        });
+        say(`processors running; metrics on http://127.0.0.1:${metricsPort(env)}/metrics`);
 
-      if (!options.exitWhenReady) {
-        say(
-          'running; Ctrl-C stops the processors (the local stack stays up: `npx reval stack down`)',
-        );
-        await signal;
-      }
-      await running.stop();
-      await gmc?.stop();
-      metricsServer?.close();
-      process.exit(0);
+        if (demo && gmc && cdc) {
+          const population = demoPopulation(env, doctorsPerBody);
+          const tcs = cdc.ok ? await openTcs(cdc.databaseUrl) : undefined;
+          try {
+            if (tcs) {
+              say('TIS source: real CDC, SQL into MariaDB `tcs` → Debezium → tcs.tcs.* topics');
+              const written = await writePopulationSql(tcs, population);
+              say(
+                `wrote ${population.persons.length} TIS persons as ${written.rows} rows` +
+                  `${written.removed ? ` (deleted ${written.removed} rows of an earlier demo)` : ''}`,
+              );
+            } else {
+              say(
+                `TIS source: synthetic Debezium events, not real CDC: ${cdc.ok ? '' : cdc.reason}`,
+              );
+              await seedDemoPopulation(env, population);
+            }
+            const everyone = demoDoctors(population, gmc);
+            say('running a GMC sync against the fake GMC');
+            const sync = openGmcSync(env);
+            try {
+              const result = await runGmcSync(sync.deps, runOptionsFromConfig(sync.config));
+              say(`GMC sync ${result.report.status}: ${result.changes.length} doctors changed`);
+            } finally {
+              await sync.close();
+            }
+            say(`waiting until Elasticsearch shows all ${everyone.size} doctors`);
+            const change = tcs
+              ? planVisibleChange(
+                  population,
+                  todayIn(new Date(), env.REVAL_TIMEZONE ?? 'Europe/London'),
+                )
+              : undefined;
+            const views = await waitForViews(env, everyone.size, 180_000);
+            // Also the two doctors the change moves: a second demo restores their rows first.
+            if (change)
+              await waitForDoctors(env, [change.ended, change.deleted], 'before', 120_000);
+            printSummary(views, env, gmc.url, (Date.now() - started) / 1000, cdc);
+            if (tcs && change) await showVisibleChange(env, tcs, change);
+          } finally {
+            await tcs?.end();
+          }
+        }
+
+        if (!options.exitWhenReady) {
+          say(
+            'running; Ctrl-C stops the processors (the local stack stays up: `npx reval stack down`)',
+          );
+          await signal;
+        }
+        await running.stop();
+        await gmc?.stop();
+        metricsServer?.close();
+        process.exit(0);
+      },
+    );
+}
+
+/** Polls the views until each doctor shows the status and reason the rules derive. */
+async function waitForDoctors(
+  env: NodeJS.ProcessEnv,
+  moves: DoctorMove[],
+  when: 'before' | 'after',
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const seen = await readDoctors(
+      env,
+      moves.map((m) => m.gmcReferenceNumber),
+    );
+    const pending = moves.filter((move) => {
+      const doc = seen.get(move.gmcReferenceNumber);
+      return (
+        doc?.connectionStatus !== move[when].connectionStatus ||
+        (doc.connectionReason ?? null) !== move[when].connectionReason
+      );
     });
+    if (pending.length === 0) return;
+    if (Date.now() > deadline) {
+      const [move] = pending;
+      const doc = seen.get(move.gmcReferenceNumber);
+      throw new Error(
+        `doctor ${move.gmcReferenceNumber} shows ${doc?.connectionStatus ?? 'nothing'} ` +
+          `(${doc?.connectionReason ?? '-'}), not ${move[when].connectionStatus} ` +
+          `(${move[when].connectionReason ?? '-'}), after ${timeoutMs / 1000} s`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** Runs the change in MariaDB and shows the two doctors before and after, as the views say. */
+async function showVisibleChange(
+  env: NodeJS.ProcessEnv,
+  tcs: Parameters<VisibleChange['run']>[0],
+  change: VisibleChange,
+): Promise<void> {
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  const moves = [change.ended, change.deleted];
+  const gmcs = moves.map((m) => m.gmcReferenceNumber);
+  const before = await readDoctors(env, gmcs);
+  out('a change in TIS, made with SQL in MariaDB (one transaction):');
+  for (const statement of change.statements) out(`  ${statement};`);
+  const began = Date.now();
+  await change.run(tcs);
+  await waitForDoctors(env, moves, 'after', 120_000);
+  const seconds = (Date.now() - began) / 1000;
+  const after = await readDoctors(env, gmcs);
+  out();
+  out(`Debezium → Kafka → connections → Elasticsearch moved them in ${seconds.toFixed(1)} s:`);
+  const describe = (
+    doc:
+      { connectionStatus?: string; connectionReason?: string | null; views: string[] } | undefined,
+  ) =>
+    `${doc?.connectionStatus ?? '-'} ${doc?.connectionReason ? `(${doc.connectionReason}) ` : ''}in ${doc?.views.join(', ') || 'no filtered view'}`;
+  for (const move of moves) {
+    out(`  ${move.gmcReferenceNumber} (TIS person ${move.personId}), ${move.what}:`);
+    out(`    before  ${describe(before.get(move.gmcReferenceNumber))}`);
+    out(`    after   ${describe(after.get(move.gmcReferenceNumber))}`);
+  }
+  out();
 }
 
 async function waitForViews(
@@ -112,10 +230,17 @@ function printSummary(
   env: NodeJS.ProcessEnv,
   gmcUrl: string,
   seconds: number,
+  cdc: CdcAvailability,
 ): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   out();
   out(`reval-stream demo: the whole flow in ${seconds.toFixed(0)} s`);
+  out(
+    cdc.ok
+      ? '  TIS: SQL in MariaDB → Debezium (MariaDB connector) → Kafka → processors → Elasticsearch'
+      : `  TIS: synthetic Debezium events (real CDC not used: ${cdc.reason})`,
+  );
+  out('  GMC: the fake GMC, synced once; MongoDB topics: none (FerretDB has no change streams)');
   out();
   out('doctors per view (Elasticsearch alias)');
   for (const [alias, count] of Object.entries(views.counts))
