@@ -95,7 +95,9 @@ const edges: Record<string, (raw: string) => Promise<string | null> | string | n
       JSON.parse(String(message.value)),
     );
     if ('error' in change) return null;
-    return change.op === 'upsert' ? change.row.gmcId : 'not an upsert';
+    return change.source === 'exceptionLogs' && change.op === 'upsert'
+      ? change.row.gmcId
+      : 'not an exception log upsert';
   },
   "GMC's GetDoctorsForDB answer": (raw) => {
     const answer = readDoctorsForDbResult({

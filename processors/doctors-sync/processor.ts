@@ -12,7 +12,7 @@ import {
 import { DeadLetterQueue } from '../platform/dead-letters';
 import { KafkaClient, type KafkaRecord, type RecordBatch } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
-import { countInvalidGmcNumber, metrics } from '../platform/metrics';
+import { countInvalidGmcNumber, metrics, setConsumerLag } from '../platform/metrics';
 import { connectMongo } from '../platform/mongodb';
 import { SchemaRegistryCodecs } from '../platform/registry';
 import { decodeGmcDoctorsRecord } from '../gmc-fetch/gmc-doctors-record';
@@ -74,6 +74,9 @@ export async function startDoctorsSync(
       topics: [topics.gmcDoctors],
       readCommitted: true,
       fromBeginning: true,
+      // gmc.doctors is transactional: the markers after a run are part of the lag.
+      onProgress: (topic, partition, lastOffset, highWatermark) =>
+        setConsumerLag(PROCESSOR, topic, partition, lastOffset, highWatermark),
     },
     handle,
   );

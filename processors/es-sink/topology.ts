@@ -3,7 +3,7 @@
 // handler resolves only once Elasticsearch has settled every record of the batch.
 import type { EsClients } from './clients';
 import type { KafkaRecord, RunningConsumer } from '../platform/kafka';
-import { metrics } from '../platform/metrics';
+import { metrics, setConsumerLag } from '../platform/metrics';
 import { ensureViews } from './bootstrap';
 import { BulkWriter, type BulkWriterOptions } from './bulk-writer';
 import { decodeRecords } from './decode';
@@ -39,17 +39,18 @@ export async function startEsSink(deps: EsSinkDependencies): Promise<RunningEsSi
   );
 
   control.consumer = await kafka.consume(
-    { groupId: deps.groupId ?? 'reval-es-sink', topics: [topic] },
+    {
+      groupId: deps.groupId ?? 'reval-es-sink',
+      topics: [topic],
+      // After every batch, records or transaction markers only, once its writes are done.
+      onProgress: (_topic, partition, lastOffset, highWatermark) =>
+        setConsumerLag(PROCESSOR, topic, partition, lastOffset, highWatermark),
+    },
     async (batch) => {
       metrics.recordsIn.inc({ processor: PROCESSOR, topic }, batch.records.length);
       const { items, rejected } = await decodeRecords(batch.records, codecs);
       await deadLetters.send(rejected);
       await writer.write(items, batch.heartbeat);
-      const last = BigInt(batch.records[batch.records.length - 1].offset);
-      metrics.consumerLag.set(
-        { processor: PROCESSOR, topic, partition: String(batch.partition) },
-        Number(BigInt(batch.highWatermark) - last - 1n),
-      );
     },
   );
   logger.info({ topic, alias: views.master }, 'es-sink consuming');

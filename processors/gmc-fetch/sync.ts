@@ -190,6 +190,7 @@ export async function runGmcSync(
       timed(() => restoreGmcState(deps.kafka, deps.codecs, deps.topics.gmcDoctors)),
     ]);
     if (options.signal?.aborted) throw new SyncCancelledError();
+    logAnswerWarnings(log, runId, fetches);
 
     const compareStarted = performance.now();
     const comparison = compareGmcRun({
@@ -230,5 +231,24 @@ export async function runGmcSync(
     };
   } finally {
     await producer?.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * What GMC's answers held that could not be used as sent (a doctor skipped for an invalid
+ * GMC number, a date or UnderNotice kept as null): a warning per body, with the first few.
+ */
+function logAnswerWarnings(log: Logger, runId: string, fetches: DesignatedBodyFetch[]): void {
+  for (const fetch of fetches) {
+    if (fetch.warnings.length === 0) continue;
+    log.warn(
+      {
+        runId,
+        designatedBody: fetch.designatedBody,
+        count: fetch.warnings.length,
+        warnings: fetch.warnings.slice(0, 20),
+      },
+      'GMC answer had values that could not be used as sent',
+    );
   }
 }

@@ -58,6 +58,11 @@ export interface RecordBatch {
   partition: number;
   records: KafkaRecord[];
   highWatermark: string;
+  /**
+   * The batch's last offset, transaction markers included: the position after the batch is
+   * this plus one, which may lie beyond the last record.
+   */
+  lastOffset: string;
   /** Keep group membership alive during long work on one batch. */
   heartbeat(): Promise<void>;
   isStale(): boolean;
@@ -77,8 +82,11 @@ export interface ConsumeOptions {
   onJoin?(memberId: string): void;
   /** Called when a rebalance starts: this member may be about to lose partitions. */
   onRebalancing?(): void;
-  /** Called after every fetched batch, including batches of transaction markers only. */
-  onProgress?(topic: string, partition: number, lastOffset: string): void;
+  /**
+   * Called after every fetched batch, including batches of transaction markers only (which
+   * `handle` never sees), with the batch's last offset and the partition's high watermark.
+   */
+  onProgress?(topic: string, partition: number, lastOffset: string, highWatermark: string): void;
   /**
    * Default true. False for consumers that rebuild state from the beginning after every
    * rebalance and so must never remember a position.
@@ -412,11 +420,20 @@ export class KafkaClient {
       });
     }
     if (onRebalancing) consumer.on(consumer.events.REBALANCING, () => onRebalancing());
-    if (onProgress) {
-      consumer.on(consumer.events.END_BATCH_PROCESS, (event) =>
-        onProgress(event.payload.topic, event.payload.partition, event.payload.lastOffset),
-      );
-    }
+    const commitOffsets = options.commitOffsets !== false;
+    consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+      const { topic, partition, lastOffset, highWatermark, batchSize } = event.payload;
+      onProgress?.(topic, partition, lastOffset, highWatermark);
+      // A batch of transaction markers only: commit past them, so that a caught-up group's
+      // committed position is the end of the partition, and its lag 0 to any tool.
+      if (batchSize === 0 && commitOffsets) {
+        consumer
+          .commitOffsets([{ topic, partition, offset: nextOffset(lastOffset) }])
+          .catch((error: unknown) =>
+            this.logger.debug({ err: error, topic, partition }, 'commit past markers failed'),
+          );
+      }
+    });
     await consumer.connect();
     await consumer.subscribe({
       topics: options.topics,
@@ -431,12 +448,13 @@ export class KafkaClient {
           topic: batch.topic,
           partition: batch.partition,
           highWatermark: batch.highWatermark,
+          lastOffset: batch.lastOffset(),
           records: toKafkaRecords(batch),
           heartbeat,
           isStale,
         });
         resolveOffset(batch.lastOffset());
-        if (options.commitOffsets === false) return;
+        if (!commitOffsets) return;
         await consumer.commitOffsets([
           {
             topic: batch.topic,

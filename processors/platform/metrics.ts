@@ -33,7 +33,7 @@ export const metrics = {
   }),
   consumerLag: new Gauge({
     name: 'reval_consumer_lag',
-    help: 'High watermark minus the last processed offset, by processor, topic and partition',
+    help: 'Offsets between the position after the last processed batch (transaction markers included) and the end of the partition, by processor, topic and partition',
     labelNames: ['processor', 'topic', 'partition'] as const,
     registers: [registry],
   }),
@@ -132,4 +132,21 @@ export function startMetricsServer(
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));
   });
+}
+
+/**
+ * The one lag computation: the end of the partition minus the position after the last
+ * processed offset, transaction markers included, so a caught-up consumer reads 0 on
+ * transactional and plain topics alike.
+ */
+export function setConsumerLag(
+  processor: string,
+  topic: string,
+  partition: number,
+  lastOffset: string,
+  highWatermark: string,
+): number {
+  const lag = Math.max(0, Number(BigInt(highWatermark) - BigInt(lastOffset) - 1n));
+  metrics.consumerLag.set({ processor, topic, partition: String(partition) }, lag);
+  return lag;
 }

@@ -18,7 +18,7 @@ import {
   type RunningConsumer,
 } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
-import { metrics } from '../platform/metrics';
+import { metrics, setConsumerLag } from '../platform/metrics';
 import { SerialQueue } from './serial-queue';
 import { ApplicationStateDir } from './state-dir';
 import { openTaskStorage, restoreTasks, type RestoringTask } from './restore';
@@ -133,6 +133,12 @@ export class StreamsRuntime {
         // Positions are committed by `commit`, after the work they cover is written.
         commitOffsets: false,
         onJoin: (memberId) => this.stateDir?.rememberMemberId(memberId),
+        // Batches of transaction markers only reach no task, but they end the lag.
+        onProgress: (topic, partition, lastOffset, highWatermark) => {
+          if (this.tasks.has(`${topic}:${partition}`)) {
+            this.trackLag(topic, partition, lastOffset, highWatermark);
+          }
+        },
         onRebalancing: () => {
           // Partitions may move: write what is in hand while it is still ours to write.
           void this.serial
@@ -326,6 +332,12 @@ export class StreamsRuntime {
     await this.restore(fresh);
   }
 
+  private trackLag(topic: string, partition: number, lastOffset: string, highWatermark: string) {
+    const lag = setConsumerLag(this.applicationId, topic, partition, lastOffset, highWatermark);
+    if (lag === 0) this.behind.delete(`${topic}:${partition}`);
+    else this.behind.add(`${topic}:${partition}`);
+  }
+
   private async restore(fresh: RestoringTask[]): Promise<void> {
     const { kafka, logger, backend } = this.options;
     const started = Date.now();
@@ -406,12 +418,12 @@ export class StreamsRuntime {
       const outcome = sub.process(record.key?.toString('utf8') ?? '', input as never, context);
       if (outcome) this.uncommitted.failures.push({ record, reason: outcome.error });
     }
-    const last = BigInt(batch.records[batch.records.length - 1].offset);
     this.uncommitted.tasks.add(task);
+    // After the batch's transaction markers too, so the committed position can reach the end.
     this.uncommitted.positions.set(id, {
       topic: batch.topic,
       partition: batch.partition,
-      offset: last + 1n,
+      offset: BigInt(batch.lastOffset) + 1n,
     });
     this.uncommitted.records += batch.records.length;
     this.consumed.set(batch.topic, (this.consumed.get(batch.topic) ?? 0) + batch.records.length);
@@ -419,13 +431,7 @@ export class StreamsRuntime {
       { processor: this.applicationId, topic: batch.topic },
       batch.records.length,
     );
-    const lag = Math.max(0, Number(batch.highWatermark) - 1 - Number(last));
-    metrics.consumerLag.set(
-      { processor: this.applicationId, topic: batch.topic, partition: String(batch.partition) },
-      lag,
-    );
-    if (lag === 0) this.behind.delete(id);
-    else this.behind.add(id);
+    this.trackLag(batch.topic, batch.partition, batch.lastOffset, batch.highWatermark);
     // Caught up everywhere: commit soon, for freshness. Behind somewhere (a replay): let the
     // write cache gather more, for throughput.
     const idle = this.behind.size === 0;

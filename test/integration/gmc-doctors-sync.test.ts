@@ -8,6 +8,7 @@ import { connectMongo } from '../../processors/platform/mongodb';
 import type { DoctorsForDbDocument } from '../../processors/doctors-sync/doctors-for-db-document';
 import { startDoctorsSync } from '../../processors/doctors-sync/processor';
 import type { GmcDoctorState } from '../../processors/gmc-fetch/state';
+import { metrics } from '../../processors/platform/metrics';
 import { describeWithServices } from '../harness/endpoints';
 import { gmcWorld, waitFor, type GmcWorld } from './gmc-harness';
 
@@ -204,6 +205,49 @@ describeWithServices('reval run doctors-sync', () => {
       await third.stop();
       await other.db.dropDatabase();
       await other.close();
+    }
+  });
+
+  it('a caught-up consumer of the transactional gmc.doctors reads lag 0 and commits to the end', async () => {
+    world = await gmcWorld({ designatedBodies: [A, B], doctorsPerBody: 20, seed: 9 });
+    await world.sync();
+    world.fake.lists.move(world.fake.lists.list(A)[0].GMCReferenceNumber, B);
+    await world.sync();
+    const groupId = `it-${world.id}-lag`;
+    const ends = await world.kafka.endOffsets(world.topics.gmcDoctors);
+    // Each run's commit marker takes an offset after its records: the end is past the last one.
+    const lastRecord = new Map<number, bigint>();
+    for (const p of await world.published()) {
+      const offset = BigInt(p.offset);
+      if (offset > (lastRecord.get(p.partition) ?? -1n)) lastRecord.set(p.partition, offset);
+    }
+    for (const [partition, last] of lastRecord) {
+      expect(BigInt(ends.get(partition)?.high ?? '0')).toBeGreaterThan(last + 1n);
+    }
+    const lagOf = async () => {
+      const gauge = await metrics.consumerLag.get();
+      return gauge.values
+        .filter(
+          (v) =>
+            v.labels.processor === 'doctors-sync' && v.labels.topic === world.topics.gmcDoctors,
+        )
+        .map((v) => [Number(v.labels.partition), v.value] as const);
+    };
+    const sync = await startDoctorsSync({ env: world.env, groupId });
+    try {
+      await waitFor('every partition with records at lag 0', async () => {
+        const lags = new Map(await lagOf());
+        return [...lastRecord.keys()].every((partition) => lags.get(partition) === 0);
+      });
+      await waitFor('the committed positions at the end of each partition', async () => {
+        const committed = await world.kafka.groupOffsets(groupId, [world.topics.gmcDoctors]);
+        return [...lastRecord.keys()].every(
+          (partition) =>
+            committed.get(`${world.topics.gmcDoctors}:${partition}`) === ends.get(partition)?.high,
+        );
+      });
+    } finally {
+      await sync.stop();
     }
   });
 
