@@ -278,15 +278,38 @@ export class KafkaClient {
   }
 
   async partitionCount(topic: string): Promise<number> {
-    const admin = await this.admin();
-    return (await admin.fetchTopicOffsets(topic)).length;
+    return (await this.topicOffsets(topic)).length;
   }
 
   /** The end offset of each partition: where a reader that started now has caught up. */
   async endOffsets(topic: string): Promise<Map<number, { low: string; high: string }>> {
-    const admin = await this.admin();
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await this.topicOffsets(topic);
     return new Map(offsets.map((o) => [o.partition, { low: o.low, high: o.high }]));
+  }
+
+  /**
+   * ListOffsets for every partition of a topic. kafkajs gives up at once on the answers a
+   * KRaft broker gives for a moment after a topic is created or a leader moves (not the
+   * leader yet, unknown topic): those are retried here, with backoff, for up to 30 s.
+   */
+  private async topicOffsets(topic: string) {
+    const admin = await this.admin();
+    const transient = new Set([
+      'NOT_LEADER_OR_FOLLOWER',
+      'UNKNOWN_TOPIC_OR_PARTITION',
+      'LEADER_NOT_AVAILABLE',
+    ]);
+    const deadline = Date.now() + 30_000;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        return await admin.fetchTopicOffsets(topic);
+      } catch (error) {
+        const type = (error as { type?: string }).type ?? '';
+        if (!transient.has(type) || Date.now() > deadline) throw error;
+        this.logger.debug({ topic, type }, 'offsets not available yet: retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 
   /** Committed offsets of a consumer group, for lag metrics and tests. */
@@ -575,10 +598,9 @@ export class KafkaClient {
   }
 
   private async partitionsOf(topics: string[]): Promise<Map<string, { partitions: number[] }>> {
-    const admin = await this.admin();
     const result = new Map<string, { partitions: number[] }>();
     for (const topic of topics) {
-      const offsets = await admin.fetchTopicOffsets(topic);
+      const offsets = await this.topicOffsets(topic);
       result.set(topic, { partitions: offsets.map((o) => o.partition) });
     }
     return result;
