@@ -131,7 +131,12 @@ async function waitForStreaming(
     "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%' " +
     `AND USER = '${MARIADB_ACCOUNTS.debezium.user}'`;
   for (;;) {
-    const count = Number((await mariadbQuery(settings, dumps)).trim());
+    // MariaDB answers TCP handshakes (the readiness probe) a moment before its socket file
+    // exists, which this query uses: right after a restart, a failure means "not yet".
+    const count = await mariadbQuery(settings, dumps).then(
+      (rows) => Number(rows.trim()),
+      () => 0,
+    );
     if (count > 0) return true;
     const status = await connectorStatus(connectUrl, name);
     if (status.failedTasks || Date.now() >= deadline) return status;
