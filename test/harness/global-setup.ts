@@ -6,7 +6,9 @@
 //   containers a container runtime answers: the services as containers (testcontainers);
 //   native     otherwise: the native local stack (`reval stack up`);
 //   none       REVAL_TEST_SERVICES=none: nothing, for a cheap unit-only run.
-import { stackDown, startStack, type ServiceName } from '../../processors/stack';
+// With REVAL_TEST_CDC=1 (CI sets it) it also starts the native stack's real CDC chain (MariaDB,
+// Kafka Connect, Debezium) for the real-CDC suites; it runs beside the native Kafka only.
+import { stackDown, stackSettings, startStack, type ServiceName } from '../../processors/stack';
 import { containerRuntimeAvailable, startContainers } from './containers';
 import { endpointsFromEnv, serviceSource, setEndpointsInEnv } from './endpoints';
 
@@ -26,6 +28,7 @@ export default async function globalSetup(): Promise<void> {
   // Processors log every start and stop; in a test run only warnings are worth reading.
   process.env.LOG_LEVEL ??= 'warn';
   const source = serviceSource();
+  const withCdc = process.env.REVAL_TEST_CDC === '1';
   if (source === 'none') {
     say('services: none (REVAL_TEST_SERVICES=none): tests that need them are skipped');
     return;
@@ -33,12 +36,19 @@ export default async function globalSetup(): Promise<void> {
   const fromEnv = endpointsFromEnv();
   if (fromEnv && (source === 'auto' || source === 'env')) {
     say(`services: from the environment (Kafka ${fromEnv.kafkaBrokers}); nothing started`);
+    if (withCdc) await startCdcBeside(fromEnv.kafkaBrokers);
     return;
   }
   if (source === 'env')
     throw new Error('REVAL_TEST_SERVICES=env but the endpoint variables are not set');
 
   if (source === 'containers' || (source === 'auto' && (await containerRuntimeAvailable()))) {
+    if (withCdc) {
+      throw new Error(
+        'REVAL_TEST_CDC=1 needs the native local stack: the CDC services attach to its Kafka ' +
+          '(set REVAL_TEST_SERVICES=native)',
+      );
+    }
     say('services: containers (testcontainers): starting Kafka, Apicurio, Elasticsearch, FerretDB');
     const containers = await startContainers();
     setEndpointsInEnv(containers.endpoints);
@@ -46,16 +56,38 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
 
-  say('services: native local stack (no container runtime; fetched and built on first use)');
-  const progress = (service: ServiceName, message: string) => say(`  [${service}] ${message}`);
-  const { endpoints, started } = await startStack({ progress, stopOnFailure: true });
+  say(
+    `services: native local stack${withCdc ? ' with the CDC services (REVAL_TEST_CDC=1)' : ''} ` +
+      '(no container runtime; fetched and built on first use)',
+  );
+  const { endpoints, started } = await startStack({ progress, stopOnFailure: true, withCdc });
   setEndpointsInEnv(endpoints);
+  stopAfterwards(started);
+}
+
+const progress = (service: ServiceName, message: string) => say(`  [${service}] ${message}`);
+
+function stopAfterwards(started: ServiceName[]): void {
   if (started.length === 0) {
     say('  the local stack was already up: using it, and leaving it up afterwards');
     return;
   }
   say(`  started ${started.join(', ')}: teardown stops them`);
-  globalThis.__revalHarness.stop = async () => {
+  (globalThis.__revalHarness as HarnessState).stop = async () => {
     await stackDown({ services: started });
   };
+}
+
+/** The CDC services beside services given by the environment, when those are the native stack's. */
+async function startCdcBeside(kafkaBrokers: string): Promise<void> {
+  const settings = stackSettings();
+  const native = `${settings.host}:${settings.ports.kafka}`;
+  if (kafkaBrokers !== native) {
+    throw new Error(
+      `REVAL_TEST_CDC=1 needs the native local stack's Kafka (${native}), not ${kafkaBrokers}`,
+    );
+  }
+  say('  REVAL_TEST_CDC=1: starting the CDC services beside it');
+  const { started } = await startStack({ progress, stopOnFailure: true, withCdc: true });
+  stopAfterwards(started);
 }
