@@ -146,16 +146,13 @@ function serverConfig(settings: StackSettings, dir: string): string {
 const STARTS_TABLE = 'reval_local.server_starts';
 
 /**
- * Run at every start (`--init-file`), so it is idempotent: the TCS tables and the two local
- * accounts. It is kept out of the binlog, so Debezium sees only the rows written later.
+ * The TCS tables and the two local accounts with their grants: what the native MariaDB runs
+ * at every start, and docker/mariadb-init.sql holds for the compose file's MariaDB.
  */
-function initSql(): string {
+export function tcsInitStatements(): string[] {
   const { debezium, app } = MARIADB_ACCOUNTS;
   const account = (user: string) => `'${user}'@'%'`;
   return [
-    'SET sql_log_bin=0',
-    'CREATE DATABASE IF NOT EXISTS reval_local',
-    `CREATE TABLE IF NOT EXISTS ${STARTS_TABLE} (startedAt DATETIME(6) NOT NULL PRIMARY KEY)`,
     ...tcsSchemaStatements(TCS_DATABASE),
     `CREATE USER IF NOT EXISTS ${account(debezium.user)} IDENTIFIED BY '${debezium.password}'`,
     // BINLOG MONITOR is MariaDB's name for the privilege SHOW BINARY LOG STATUS needs.
@@ -164,6 +161,19 @@ function initSql(): string {
     `CREATE USER IF NOT EXISTS ${account(app.user)} IDENTIFIED BY '${app.password}'`,
     // Tests create TCS databases of their own beside `tcs`.
     `GRANT ALL PRIVILEGES ON *.* TO ${account(app.user)}`,
+  ];
+}
+
+/**
+ * Run at every start (`--init-file`), so it is idempotent: the TCS tables and the two local
+ * accounts. It is kept out of the binlog, so Debezium sees only the rows written later.
+ */
+function initSql(): string {
+  return [
+    'SET sql_log_bin=0',
+    'CREATE DATABASE IF NOT EXISTS reval_local',
+    `CREATE TABLE IF NOT EXISTS ${STARTS_TABLE} (startedAt DATETIME(6) NOT NULL PRIMARY KEY)`,
+    ...tcsInitStatements(),
     // Debezium's MariaDB connector (3.5) fails with a NullPointerException when it starts to
     // stream from a server whose binlog holds no GTID yet (a fresh one): one logged row each
     // start gives the binlog a GTID before any connector asks.

@@ -24,6 +24,23 @@ export const VERSIONS = {
   apicurioConverter: '2.6.13.Final',
 } as const;
 
+/**
+ * The same versions as container images, for docker-compose.kafka.yml and the test harness's
+ * containers (processors/stack/compose.test.ts fails when the compose file drifts from them).
+ */
+export const IMAGES = {
+  kafka: `apache/kafka:${VERSIONS.kafka}`,
+  registry: `apicurio/apicurio-registry:${VERSIONS.apicurio}`,
+  elasticsearch: `docker.elastic.co/elasticsearch/elasticsearch:${VERSIONS.elasticsearch}`,
+  ferretdb: `ghcr.io/ferretdb/ferretdb:${VERSIONS.ferretdb.replace(/^v/, '')}`,
+  mariadb: `mariadb:${VERSIONS.mariadb}`,
+  /**
+   * Debezium's own Connect image of the same Debezium release (its plugins include the MariaDB
+   * connector); the Kafka Connect inside is the one that release was built with.
+   */
+  connect: `quay.io/debezium/connect:${VERSIONS.debezium}`,
+} as const;
+
 /** The services every `stack up` starts. */
 export const BASE_SERVICES = ['kafka', 'registry', 'elasticsearch', 'ferretdb'] as const;
 /** The real CDC chain, started only by `stack up --with-cdc` (it costs memory and time). */

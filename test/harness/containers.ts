@@ -5,16 +5,14 @@
 // Not exercised by this project's CI, whose machines have no container runtime.
 import type { StartedTestContainer } from 'testcontainers';
 import { SERVICES } from '../../processors/stack/lifecycle';
-import type { ServiceName } from '../../processors/stack/settings';
+import { IMAGES as DEFAULT_IMAGES, type ServiceName } from '../../processors/stack/settings';
 import type { StackEndpoints } from './endpoints';
 
 const IMAGES = {
-  kafka: process.env.REVAL_KAFKA_IMAGE || 'apache/kafka:4.4.0',
-  registry: process.env.REVAL_REGISTRY_IMAGE || 'apicurio/apicurio-registry:3.0.9',
-  elasticsearch:
-    process.env.REVAL_ELASTICSEARCH_IMAGE ||
-    'docker.elastic.co/elasticsearch/elasticsearch:8.19.21',
-  ferretdb: process.env.REVAL_FERRETDB_IMAGE || 'ghcr.io/ferretdb/ferretdb:1.24',
+  kafka: process.env.REVAL_KAFKA_IMAGE || DEFAULT_IMAGES.kafka,
+  registry: process.env.REVAL_REGISTRY_IMAGE || DEFAULT_IMAGES.registry,
+  elasticsearch: process.env.REVAL_ELASTICSEARCH_IMAGE || DEFAULT_IMAGES.elasticsearch,
+  ferretdb: process.env.REVAL_FERRETDB_IMAGE || DEFAULT_IMAGES.ferretdb,
 };
 
 const STARTUP_TIMEOUT_MS = 240_000;
