@@ -6,7 +6,6 @@
 //   tcs.tcs.Programme ─► global table (every instance) ─► re-derive the programme's doctors
 //   clock: a new date ─► re-derive the doctors whose next re-evaluation date has come
 //   anything unreadable ─► reval.dlq
-import { randomUUID } from 'node:crypto';
 import {
   connectionsConfig,
   kafkaConfig,
@@ -114,11 +113,7 @@ export async function startConnections(
     kafka,
     codecs,
     deadLetters,
-    {
-      topic: topics.programme,
-      groupId: `${applicationId}-programmes-${randomUUID()}`,
-      rows: programmes,
-    },
+    { topic: topics.programme, rows: programmes },
     (id) =>
       runtime.punctuate(STAGES.doctors, (context) => reconcileProgramme(id, context, doctors)),
   );

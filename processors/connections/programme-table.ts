@@ -16,7 +16,7 @@ export async function followProgrammes(
   kafka: KafkaClient,
   codecs: SchemaRegistryCodecs,
   deadLetters: DeadLetterSink,
-  options: { topic: string; groupId: string; rows: Map<number, ProgrammeRow> },
+  options: { topic: string; rows: Map<number, ProgrammeRow> },
   onChange: (programmeId: number) => Promise<void>,
 ): Promise<ProgrammeTable> {
   const { rows } = options;
@@ -24,7 +24,7 @@ export async function followProgrammes(
   let caughtUp!: () => void;
   const ready = new Promise<void>((resolve) => (caughtUp = resolve));
   const reader = await kafka.readAndFollow(
-    { groupId: options.groupId, topics: [options.topic] },
+    { topics: [options.topic] },
     async (batch) => {
       const failures = [];
       const changed = new Set<number>();

@@ -7,7 +7,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import {
   connectionsConfig,
   kafkaConfig,
@@ -76,7 +75,7 @@ export async function recomputeConnections(
       kafka,
       codecs,
       { send: async (failures) => void (undecodable += failures.length) },
-      { topic: topics.programme, groupId: `reval-recompute-${randomUUID()}`, rows: programmes },
+      { topic: topics.programme, rows: programmes },
       async () => undefined,
     );
     await programmeTable.stop();

@@ -1,7 +1,6 @@
 // The one module that knows the Kafka client library. Processors see only the small types
 // below (records with Buffer keys and values, batches, producers), so replacing kafkajs —
 // unmaintained upstream — means rewriting this file and nothing else.
-import { randomUUID } from 'node:crypto';
 import {
   Kafka,
   Partitioners,
@@ -9,12 +8,12 @@ import {
   type Admin,
   type Batch,
   type Consumer,
-  type IHeaders,
   type Producer,
   type SASLOptions,
   type Transaction,
 } from 'kafkajs';
 import type { KafkaConfig } from './config';
+import { PartitionFetcher, toKafkaRecord } from './kafka-fetch';
 import { createLogger, type Logger } from './logger';
 
 /** The part of kafkajs's internal cluster `evictMember` uses. */
@@ -204,7 +203,11 @@ export class KafkaClient {
     await admin.connect();
     try {
       const deadline = Date.now() + timeoutMs;
-      const transient = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+      const transient = new Set([
+        'UNKNOWN_TOPIC_OR_PARTITION',
+        'LEADER_NOT_AVAILABLE',
+        'NOT_LEADER_FOR_PARTITION',
+      ]);
       for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
         try {
           const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
@@ -213,7 +216,11 @@ export class KafkaClient {
               topic.partitions.length > 0 &&
               topic.partitions.every((partition) => partition.leader >= 0),
           );
-          if (ready && metadata.length === topics.length) return;
+          if (ready && metadata.length === topics.length) {
+            // The metadata names a leader a moment before the leader serves: ask it.
+            for (const topic of topics) await admin.fetchTopicOffsets(topic);
+            return;
+          }
         } catch (error) {
           if (!transient.has((error as { type?: string }).type ?? '')) throw error;
         }
@@ -262,6 +269,11 @@ export class KafkaClient {
     }
   }
 
+  async listGroups(): Promise<string[]> {
+    const admin = await this.admin();
+    return (await admin.listGroups()).groups.map((group) => group.groupId);
+  }
+
   /** Deletes consumer groups (a finished one-shot job's); missing groups are not an error. */
   async deleteGroups(groupIds: string[]): Promise<void> {
     const admin = await this.admin();
@@ -294,7 +306,9 @@ export class KafkaClient {
    */
   private async topicOffsets(topic: string) {
     const admin = await this.admin();
+    // kafkajs names error code 6 by its old name, NOT_LEADER_FOR_PARTITION.
     const transient = new Set([
+      'NOT_LEADER_FOR_PARTITION',
       'NOT_LEADER_OR_FOLLOWER',
       'UNKNOWN_TOPIC_OR_PARTITION',
       'LEADER_NOT_AVAILABLE',
@@ -524,86 +538,27 @@ export class KafkaClient {
 
   /**
    * Reads the given offset ranges of single partitions (`from` inclusive, `to` exclusive),
-   * then stops: how a task's state store is restored from its changelog. kafkajs has no
-   * manual assignment, so a throwaway group subscribes, seeks and pauses what it does not
-   * need; records outside the ranges are skipped in case a fetch raced the seek.
+   * then stops: how a task's state store is restored from its changelog. No consumer group:
+   * the partitions are fetched by offset (kafka-fetch.ts).
    */
   async readPartitions(
     ranges: { topic: string; partition: number; from: bigint; to: bigint }[],
     handle: (records: KafkaRecord[]) => Promise<void> | void,
     options: { readCommitted?: boolean } = {},
   ): Promise<void> {
-    const wanted = new Map<string, { from: bigint; to: bigint }>();
-    for (const range of ranges) {
-      if (range.to > range.from) wanted.set(`${range.topic}:${range.partition}`, range);
-    }
-    if (wanted.size === 0) return;
-    const topics = [...new Set(ranges.map((range) => range.topic))];
-    const remaining = new Set(wanted.keys());
-    const groupId = `reval-restore-${randomUUID()}`;
-    // Large fetches: a restore reads whole partitions of small records as fast as it can.
-    const consumer = this.kafka.consumer({
-      groupId,
-      readUncommitted: options.readCommitted === false,
-      maxWaitTimeInMs: 100,
-      maxBytesPerPartition: 4 * 1024 * 1024,
-      maxBytes: 16 * 1024 * 1024,
+    if (ranges.every((range) => range.to <= range.from)) return;
+    const fetcher = await PartitionFetcher.open(this.kafka, {
+      readCommitted: options.readCommitted ?? true,
+      logger: this.logger,
+      maxWaitMs: 100,
     });
-    let finished!: () => void;
-    let failed!: (error: unknown) => void;
-    const done = new Promise<void>((resolve, reject) => {
-      finished = resolve;
-      failed = reject;
-    });
-    consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
-      const key = `${event.payload.topic}:${event.payload.partition}`;
-      const range = wanted.get(key);
-      if (range && BigInt(event.payload.lastOffset) >= range.to - 1n) remaining.delete(key);
-      if (remaining.size === 0) finished();
-    });
-    consumer.on(consumer.events.CRASH, (event) => failed(event.payload.error));
-    await consumer.connect();
     try {
-      await consumer.subscribe({ topics, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          const range = wanted.get(`${batch.topic}:${batch.partition}`);
-          if (!range) return;
-          const records = toKafkaRecords(batch).filter((record) => {
-            const offset = BigInt(record.offset);
-            return offset >= range.from && offset < range.to;
-          });
-          if (records.length > 0) await handle(records);
-        },
+      await fetcher.run(ranges, async (batch) => {
+        if (batch.records.length > 0) await handle(batch.records);
       });
-      const partitionsOf = new Map<string, number[]>();
-      for (const [topic, { partitions }] of await this.partitionsOf(topics)) {
-        partitionsOf.set(topic, partitions);
-      }
-      for (const [topic, partitions] of partitionsOf) {
-        const unwanted = partitions.filter((p) => !wanted.has(`${topic}:${p}`));
-        if (unwanted.length > 0) consumer.pause([{ topic, partitions: unwanted }]);
-        for (const partition of partitions) {
-          const range = wanted.get(`${topic}:${partition}`);
-          if (range) consumer.seek({ topic, partition, offset: range.from.toString() });
-        }
-      }
-      await done;
     } finally {
-      await consumer.disconnect();
-      const admin = await this.admin();
-      await admin.deleteGroups([groupId]).catch(() => undefined);
+      await fetcher.close();
     }
-  }
-
-  private async partitionsOf(topics: string[]): Promise<Map<string, { partitions: number[] }>> {
-    const result = new Map<string, { partitions: number[] }>();
-    for (const topic of topics) {
-      const offsets = await this.topicOffsets(topic);
-      result.set(topic, { partitions: offsets.map((o) => o.partition) });
-    }
-    return result;
   }
 
   /** Removes records below the given offsets: how consumed repartition records are purged. */
@@ -620,19 +575,21 @@ export class KafkaClient {
   }
 
   /**
-   * Reads topics from the beginning and keeps following them, under a throwaway group that
-   * never commits. `onCaughtUp` runs once every partition has reached the end offset it had
-   * at the start: from then on the reader's state is as fresh as the topics.
+   * Reads topics from the beginning and keeps following them, with no consumer group (a
+   * global table's reader). `onCaughtUp` runs once every partition has reached the end offset
+   * it had at the start: from then on the reader's state is as fresh as the topics.
    */
   async readAndFollow(
-    options: { groupId: string; topics: string[]; readCommitted?: boolean },
+    options: { topics: string[]; readCommitted?: boolean },
     handle: (batch: RecordBatch) => Promise<void>,
     onCaughtUp: () => Promise<void> | void,
   ): Promise<{ stop(): Promise<void> }> {
-    const remaining = new Map<string, bigint>();
+    const ranges: { topic: string; partition: number; from: bigint }[] = [];
+    const ends = new Map<string, bigint>();
     for (const topic of options.topics) {
       for (const [partition, { low, high }] of await this.endOffsets(topic)) {
-        if (BigInt(high) > BigInt(low)) remaining.set(`${topic}:${partition}`, BigInt(high) - 1n);
+        ranges.push({ topic, partition, from: BigInt(low) });
+        if (BigInt(high) > BigInt(low)) ends.set(`${topic}:${partition}`, BigInt(high));
       }
     }
     let caughtUp = false;
@@ -643,28 +600,37 @@ export class KafkaClient {
         this.logger.error({ err: error }, 'catch-up work failed'),
       );
     };
-    const consumer = await this.consume(
-      {
-        groupId: options.groupId,
-        topics: options.topics,
-        fromBeginning: true,
-        readCommitted: options.readCommitted,
-        commitOffsets: false,
-        onProgress: (topic, partition, lastOffset) => {
-          const key = `${topic}:${partition}`;
-          const last = remaining.get(key);
-          if (last !== undefined && BigInt(lastOffset) >= last) remaining.delete(key);
-          if (remaining.size === 0) markCaughtUp();
-        },
-      },
-      handle,
-    );
-    if (remaining.size === 0) markCaughtUp();
+    const fetcher = await PartitionFetcher.open(this.kafka, {
+      readCommitted: options.readCommitted ?? true,
+      logger: this.logger,
+    });
+    const following = fetcher
+      .run(ranges, async (batch) => {
+        if (batch.records.length > 0) {
+          await handle({
+            topic: batch.topic,
+            partition: batch.partition,
+            records: batch.records,
+            highWatermark: batch.highWatermark.toString(),
+            lastOffset: (batch.next - 1n).toString(),
+            heartbeat: async () => undefined,
+            isStale: () => false,
+          });
+        }
+        const key = `${batch.topic}:${batch.partition}`;
+        const end = ends.get(key);
+        if (end !== undefined && batch.next >= end) ends.delete(key);
+        if (ends.size === 0) markCaughtUp();
+      })
+      .catch((error: unknown) => {
+        this.logger.error({ err: error, topics: options.topics }, 'following topics failed');
+      });
+    if (ends.size === 0) markCaughtUp();
     return {
       stop: async () => {
-        await consumer.stop();
-        const admin = await this.admin();
-        await admin.deleteGroups([options.groupId]).catch(() => undefined);
+        fetcher.stop();
+        await following;
+        await fetcher.close();
       },
     };
   }
@@ -742,23 +708,5 @@ function toKafkaMessage(message: OutgoingMessage) {
 }
 
 function toKafkaRecords(batch: Batch): KafkaRecord[] {
-  return batch.messages.map((m) => ({
-    topic: batch.topic,
-    partition: batch.partition,
-    offset: m.offset,
-    key: m.key ?? null,
-    value: m.value ?? null,
-    headers: toHeaderBuffers(m.headers),
-    timestamp: m.timestamp,
-  }));
-}
-
-function toHeaderBuffers(headers: IHeaders | undefined): Record<string, Buffer> {
-  const result: Record<string, Buffer> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
-    const first = Array.isArray(value) ? value[0] : value;
-    result[name] = Buffer.isBuffer(first) ? first : Buffer.from(String(first));
-  }
-  return result;
+  return batch.messages.map((message) => toKafkaRecord(batch.topic, batch.partition, message));
 }

@@ -116,7 +116,7 @@ export async function measureLivePath(run: BenchRun, inputs: LiveInputs): Promis
     `${run.prefix}.live.reval.connections`,
     run.partitions,
   );
-  const follower = await followOutput(harness.kafka, app, `${run.prefix}-follow-live`);
+  const follower = await followOutput(harness.kafka, app);
   try {
     const at = { stateDir: join(run.stateRoot, 'live'), port: randomPort() };
     const storeDir = join(at.stateDir, app.appId);
@@ -326,7 +326,7 @@ export async function measureInstances(
     `${run.prefix}.scaled.reval.connections`,
     run.partitions,
   );
-  const follower = await followOutput(harness.kafka, app, `${run.prefix}-follow-scaled`);
+  const follower = await followOutput(harness.kafka, app);
   try {
     say(`(7) ${count} connections instances, app id ${app.appId}: replay of the same inputs…`);
     const load = load1();

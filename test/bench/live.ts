@@ -41,10 +41,9 @@ export function liveApp(
 export async function followOutput(
   kafka: KafkaClient,
   app: LiveApp,
-  groupId: string,
 ): Promise<OutputFollower> {
   await kafka.ensureTopics([{ topic: app.output, compacted: true, partitions: app.partitions }]);
-  return OutputFollower.start(kafka, app.output, groupId);
+  return OutputFollower.start(kafka, app.output);
 }
 
 export interface Instance {

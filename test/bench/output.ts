@@ -14,10 +14,10 @@ export class OutputFollower {
 
   private reader?: { stop(): Promise<void> };
 
-  static async start(kafka: KafkaClient, topic: string, groupId: string): Promise<OutputFollower> {
+  static async start(kafka: KafkaClient, topic: string): Promise<OutputFollower> {
     const follower = new OutputFollower();
     follower.reader = await kafka.readAndFollow(
-      { groupId, topics: [topic] },
+      { topics: [topic] },
       async (batch) => follower.take(batch.records),
       () => undefined,
     );

@@ -65,7 +65,7 @@ export async function measureScale(options: ScaleOptions): Promise<ScalePoint[]>
         `${run.prefix}.live.reval.connections`,
         run.partitions,
       );
-      const follower = await followOutput(harness.kafka, app, `${run.prefix}-follow-live`);
+      const follower = await followOutput(harness.kafka, app);
       try {
         const at = {
           stateDir: join(run.stateRoot, 'live'),

@@ -105,9 +105,17 @@ describe('connections state stores (real Kafka and registry)', () => {
       [...(await harness.latestConnections())].map(([key, record]) => [key, record.version]),
     );
     await stop(first);
+    const groupsBefore = new Set(await harness.kafka.listGroups());
     const gmc = await endOneMembership(seeded);
     const second = await start();
     await ended(gmc);
+    // State readers (restore, the Programme table) fetch by offset, in no group: a restart
+    // adds no consumer group, only the application's own one is there.
+    const added = (await harness.kafka.listGroups()).filter((group) => !groupsBefore.has(group));
+    expect(added.filter((group) => group.includes(groupId) || group.startsWith('reval-'))).toEqual(
+      [],
+    );
+    expect(groupsBefore.has(groupId)).toBe(true);
     const report = second.stateReport();
     expect(report.restoredRecords).toBe(0);
     // The one new ProgrammeMembership record, then its way through the stages.

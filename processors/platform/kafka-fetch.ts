@@ -1,0 +1,368 @@
+// Reading partitions by offset with no consumer group: Kafka's manual assignment, which
+// kafkajs lacks. State readers (a store restored from its changelog, a global table, a topic
+// read to its end) have nothing to coordinate and nothing to commit, so a group would only
+// cost a join before the first record and leave a group behind on the broker after a crash.
+// Built on kafkajs's cluster and fetch request, which kafkajs keeps private: they are used
+// here and nowhere else, so that swapping the client means rewriting this file and kafka.ts.
+import type { Kafka } from 'kafkajs';
+import type { KafkaRecord } from './kafka';
+import type { Logger } from './logger';
+
+/** The part of a decoded record (kafkajs's protocol decoder) this reader uses. */
+interface KafkajsRecord {
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: string;
+  headers: Record<string, Buffer | Buffer[] | undefined>;
+  isControlRecord?: boolean;
+  batchContext?: { firstOffset: string; lastOffsetDelta: number };
+}
+
+interface KafkajsPartitionData {
+  partition: number;
+  highWatermark: string;
+  lastStableOffset?: string;
+  abortedTransactions?: { producerId: string; firstOffset: string }[];
+  messages: KafkajsRecord[];
+}
+
+interface KafkajsBroker {
+  fetch(request: {
+    isolationLevel: number;
+    maxWaitTime: number;
+    minBytes: number;
+    maxBytes: number;
+    topics: {
+      topic: string;
+      partitions: { partition: number; fetchOffset: string; maxBytes: number }[];
+    }[];
+  }): Promise<{ responses: { topicName: string; partitions: KafkajsPartitionData[] }[] }>;
+}
+
+interface KafkajsCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  addMultipleTargetTopics(topics: string[]): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  findBroker(options: { nodeId: string }): Promise<KafkajsBroker>;
+  fetchTopicsOffset(
+    topics: { topic: string; fromBeginning: boolean; partitions: { partition: number }[] }[],
+  ): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
+}
+
+/** kafkajs's Batch: drops control records, and the records of aborted transactions. */
+interface KafkajsBatch {
+  messages: KafkajsRecord[];
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Batch = require('kafkajs/src/consumer/batch') as new (
+  topic: string,
+  fetchedOffset: string,
+  partitionData: KafkajsPartitionData,
+) => KafkajsBatch;
+
+/** Offsets of one partition to read: `from` inclusive, `to` exclusive, or on for ever. */
+export interface FetchRange {
+  topic: string;
+  partition: number;
+  from: bigint;
+  to?: bigint;
+}
+
+export interface FetchedBatch {
+  topic: string;
+  partition: number;
+  records: KafkaRecord[];
+  /** The position after this batch (transaction markers and compacted gaps included). */
+  next: bigint;
+  highWatermark: bigint;
+}
+
+export interface FetchOptions {
+  readCommitted: boolean;
+  logger: Logger;
+  /** How long the broker may hold a fetch with nothing to return. */
+  maxWaitMs?: number;
+}
+
+// Answers that mean "metadata moved or is not there yet": refresh it and ask again.
+const STALE_METADATA = new Set([
+  'NOT_LEADER_OR_FOLLOWER',
+  'NOT_LEADER_FOR_PARTITION',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'FENCED_LEADER_EPOCH',
+  'KafkaJSTopicMetadataNotLoaded',
+]);
+/** Gives up after this long without a successful fetch (a bounded read only). */
+const BOUNDED_RETRY_MS = 60_000;
+/** Empty answers for a partition below its end before the reader steps over an empty batch. */
+const EMPTY_ANSWERS_BEFORE_SKIP = 3;
+
+export class PartitionFetcher {
+  private stopped = false;
+  private wake?: () => void;
+
+  private constructor(
+    private readonly cluster: KafkajsCluster,
+    private readonly options: FetchOptions,
+  ) {}
+
+  static async open(kafka: Kafka, options: FetchOptions): Promise<PartitionFetcher> {
+    const createCluster = Object.getOwnPropertySymbols(kafka)
+      .filter((symbol) => symbol.description === 'private:Kafka:createCluster')
+      .map((symbol) => (kafka as unknown as Record<symbol, unknown>)[symbol])[0] as
+      ((options: object) => KafkajsCluster) | undefined;
+    if (!createCluster) throw new Error('this kafkajs version has no cluster factory');
+    const cluster = createCluster({ isolationLevel: options.readCommitted ? 1 : 0 });
+    await cluster.connect();
+    return new PartitionFetcher(cluster, options);
+  }
+
+  /**
+   * Reads the ranges, handing each partition's records to `handle` in offset order; resolves
+   * when every bounded range is read (never, while an unbounded one remains, until `stop`).
+   * The next fetch is in flight while `handle` works on the last one.
+   */
+  async run(
+    ranges: FetchRange[],
+    handle: (batch: FetchedBatch) => Promise<void> | void,
+  ): Promise<void> {
+    const positions = new Map<string, FetchRange & { position: bigint; empty: number }>();
+    for (const range of ranges) {
+      if (range.to !== undefined && range.to <= range.from) continue;
+      positions.set(`${range.topic}:${range.partition}`, {
+        ...range,
+        position: range.from,
+        empty: 0,
+      });
+    }
+    if (positions.size === 0) return;
+    await this.cluster.addMultipleTargetTopics([...new Set(ranges.map((r) => r.topic))]);
+    let pending = this.fetchWithRetry(positions);
+    while (!this.stopped && positions.size > 0) {
+      const batches = await pending;
+      // Advance every position first, so the next fetch can go out before the handling.
+      const ready: FetchedBatch[] = [];
+      for (const batch of batches) {
+        const state = positions.get(`${batch.topic}:${batch.partition}`);
+        if (!state) continue;
+        state.position = batch.next;
+        if (state.to !== undefined) {
+          batch.records = batch.records.filter((record) => BigInt(record.offset) < state.to!);
+          if (state.position >= state.to) positions.delete(`${batch.topic}:${batch.partition}`);
+        }
+        ready.push(batch);
+      }
+      pending = positions.size > 0 && !this.stopped ? this.fetchWithRetry(positions) : pending;
+      // Not awaited yet: a failure surfaces at the next round, or is dropped after a stop.
+      pending.catch(() => undefined);
+      for (const batch of ready) await handle(batch);
+    }
+  }
+
+  /** Ends `run` after the fetch in hand; `close` releases the connections. */
+  stop(): void {
+    this.stopped = true;
+    this.wake?.();
+  }
+
+  async close(): Promise<void> {
+    this.stop();
+    await this.cluster.disconnect();
+  }
+
+  private async fetchWithRetry(
+    positions: Map<string, FetchRange & { position: bigint; empty: number }>,
+  ): Promise<FetchedBatch[]> {
+    const started = Date.now();
+    const bounded = [...positions.values()].every((state) => state.to !== undefined);
+    for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
+      try {
+        return await this.fetchOnce(positions);
+      } catch (error) {
+        const type = (error as { type?: string; name?: string }).type ?? (error as Error).name;
+        if (type === 'OFFSET_OUT_OF_RANGE') {
+          await this.resetToLogStart(positions);
+          continue;
+        }
+        if (this.stopped || (bounded && Date.now() - started > BOUNDED_RETRY_MS)) throw error;
+        this.options.logger[STALE_METADATA.has(type) ? 'debug' : 'warn'](
+          { err: error, retryInMs: delay },
+          'fetch failed: retrying',
+        );
+        await this.pause(delay);
+        await this.cluster.refreshMetadata().catch(() => undefined);
+      }
+    }
+  }
+
+  private async fetchOnce(
+    positions: Map<string, FetchRange & { position: bigint; empty: number }>,
+  ): Promise<FetchedBatch[]> {
+    const byTopic = new Map<string, number[]>();
+    for (const { topic, partition } of positions.values()) {
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
+    }
+    // Leader → its partitions, topic by topic.
+    const byLeader = new Map<string, { topic: string; partitions: number[] }[]>();
+    for (const [topic, partitions] of byTopic) {
+      for (const [leader, led] of Object.entries(
+        this.cluster.findLeaderForPartitions(topic, partitions),
+      )) {
+        byLeader.set(leader, [...(byLeader.get(leader) ?? []), { topic, partitions: led }]);
+      }
+    }
+    const answers = await Promise.all(
+      [...byLeader].map(async ([nodeId, topics]) => {
+        const broker = await this.cluster.findBroker({ nodeId });
+        const request = topics.map(({ topic, partitions }) => ({
+          topic,
+          partitions: partitions.map((partition) => ({
+            partition,
+            fetchOffset: (positions.get(`${topic}:${partition}`)?.position ?? 0n).toString(),
+            maxBytes: 4 * 1024 * 1024,
+          })),
+        }));
+        const { responses } = await broker.fetch({
+          isolationLevel: this.options.readCommitted ? 1 : 0,
+          maxWaitTime: this.options.maxWaitMs ?? 250,
+          minBytes: 1,
+          maxBytes: 16 * 1024 * 1024,
+          topics: request,
+        });
+        return responses;
+      }),
+    );
+    const batches: FetchedBatch[] = [];
+    for (const { topicName, partitions } of answers.flat()) {
+      for (const data of partitions) {
+        const state = positions.get(`${topicName}:${data.partition}`);
+        if (!state) continue;
+        const next = this.positionAfter(state, data);
+        if (next === state.position && data.messages.length === 0) continue;
+        const fetched = new Batch(topicName, state.position.toString(), data);
+        batches.push({
+          topic: topicName,
+          partition: data.partition,
+          records: fetched.messages.map((message) =>
+            toKafkaRecord(topicName, data.partition, message),
+          ),
+          next,
+          highWatermark: BigInt(data.highWatermark),
+        });
+      }
+    }
+    return batches;
+  }
+
+  /**
+   * Where the next fetch starts: after the last record batch returned, from its header (so
+   * transaction markers and records compacted out of a batch are stepped over). An answer
+   * with no batch below the readable end is an empty batch compaction kept: stepped over
+   * after a few answers like it.
+   */
+  private positionAfter(
+    state: FetchRange & { position: bigint; empty: number },
+    data: KafkajsPartitionData,
+  ): bigint {
+    let next = state.position;
+    for (const message of data.messages) {
+      const context = message.batchContext;
+      const end = context
+        ? BigInt(context.firstOffset) + BigInt(context.lastOffsetDelta) + 1n
+        : BigInt(message.offset) + 1n;
+      if (end > next) next = end;
+    }
+    if (next > state.position) {
+      state.empty = 0;
+      return next;
+    }
+    const readableEnd = BigInt(
+      this.options.readCommitted
+        ? (data.lastStableOffset ?? data.highWatermark)
+        : data.highWatermark,
+    );
+    const end = state.to !== undefined && state.to < readableEnd ? state.to : readableEnd;
+    if (state.position >= end) return state.position;
+    state.empty += 1;
+    return state.empty >= EMPTY_ANSWERS_BEFORE_SKIP ? end : state.position;
+  }
+
+  private async resetToLogStart(
+    positions: Map<string, FetchRange & { position: bigint; empty: number }>,
+  ): Promise<void> {
+    const byTopic = new Map<string, number[]>();
+    for (const { topic, partition } of positions.values()) {
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
+    }
+    const starts = await this.cluster.fetchTopicsOffset(
+      [...byTopic].map(([topic, partitions]) => ({
+        topic,
+        fromBeginning: true,
+        partitions: partitions.map((partition) => ({ partition })),
+      })),
+    );
+    for (const { topic, partitions } of starts) {
+      for (const { partition, offset } of partitions) {
+        const state = positions.get(`${topic}:${partition}`);
+        if (state && state.position < BigInt(offset)) {
+          this.options.logger.info(
+            { topic, partition, from: state.position.toString(), to: offset },
+            'records below the log start are gone: reading from the log start',
+          );
+          state.position = BigInt(offset);
+          if (state.to !== undefined && state.position >= state.to) {
+            positions.delete(`${topic}:${partition}`);
+          }
+        }
+      }
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+export function toKafkaRecord(
+  topic: string,
+  partition: number,
+  message: {
+    offset: string;
+    key?: Buffer | null;
+    value: Buffer | null;
+    timestamp: string;
+    headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+  },
+): KafkaRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key ?? null,
+    value: message.value ?? null,
+    headers: toHeaderBuffers(message.headers),
+    timestamp: message.timestamp,
+  };
+}
+
+function toHeaderBuffers(
+  headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined,
+): Record<string, Buffer> {
+  const result: Record<string, Buffer> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    result[name] = Buffer.isBuffer(first) ? first : Buffer.from(String(first));
+  }
+  return result;
+}
