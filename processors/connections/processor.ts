@@ -72,7 +72,7 @@ export async function startConnections(
   await codecs.register('connection');
   const partitions = await kafka.partitionCount(topics.connections);
   const producer = await kafka.createProducer();
-  const deadLetters = new DeadLetterQueue(producer, codecs, topics.dlq, PROCESSOR, logger);
+  const deadLetters = new DeadLetterQueue(producer, codecs, topics.dlq, PROCESSOR, logger, kafka);
   const programmes = new Map<number, ProgrammeRow>();
   const doctors: DoctorsSettings = {
     designatedBodies: loadDesignatedBodies(env),

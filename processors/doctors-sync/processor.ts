@@ -44,7 +44,7 @@ export async function startDoctorsSync(
   const collection = mongo.db.collection<DoctorsForDbDocument>(DOCTORS_FOR_DB_COLLECTION);
   await kafka.ensureTopics([...gmcTopicSpecs(topics), { topic: topics.dlq, compacted: false }]);
   const producer = await kafka.createProducer();
-  const deadLetters = new DeadLetterQueue(producer, codecs, topics.dlq, PROCESSOR, logger);
+  const deadLetters = new DeadLetterQueue(producer, codecs, topics.dlq, PROCESSOR, logger, kafka);
 
   const handle = async (batch: RecordBatch) => {
     // Within a partition a later record is a later state: keep the last per doctor.

@@ -44,7 +44,7 @@ export async function connectEsRuntime(env: Env, processor: string): Promise<EsR
     { topic: topics.dlq, compacted: false },
   ]);
   const producer = await kafka.createProducer();
-  const deadLetters = new DeadLetterQueue(producer, codecs, topics.dlq, processor, logger);
+  const deadLetters = new DeadLetterQueue(producer, codecs, topics.dlq, processor, logger, kafka);
   return {
     kafka,
     codecs,

@@ -209,6 +209,18 @@ describeWithServices('reval rebuild', () => {
     );
   });
 
+  it('does not dead-letter again what the live sink already dead-lettered', async () => {
+    await seed(5);
+    await h.sendRaw([{ key: '7000099', value: Buffer.from('{"json":"not avro"}') }]);
+    await h.startSink();
+    await eventually(async () => expect(await h.deadLettered()).toHaveLength(1));
+
+    const output = await runCli(h, ['rebuild']);
+    expect(output).toMatch(/rebuilt /);
+    // The rebuild met the same record and failed it for the same reason: one letter still.
+    expect(await h.deadLettered()).toHaveLength(1);
+  });
+
   it('--from-sources replays the topic the connections processor recomputed', async () => {
     await seed(20);
     await h.startSink();
