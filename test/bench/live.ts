@@ -38,10 +38,7 @@ export function liveApp(
 }
 
 /** Creates the app's output topic as the processor would, and follows it from the start. */
-export async function followOutput(
-  kafka: KafkaClient,
-  app: LiveApp,
-): Promise<OutputFollower> {
+export async function followOutput(kafka: KafkaClient, app: LiveApp): Promise<OutputFollower> {
   await kafka.ensureTopics([{ topic: app.output, compacted: true, partitions: app.partitions }]);
   return OutputFollower.start(kafka, app.output);
 }
