@@ -85,7 +85,13 @@ export interface ConsumeOptions {
    * Called after every fetched batch, including batches of transaction markers only (which
    * `handle` never sees), with the batch's last offset and the partition's high watermark.
    */
-  onProgress?(topic: string, partition: number, lastOffset: string, highWatermark: string): void;
+  onProgress?(
+    topic: string,
+    partition: number,
+    lastOffset: string,
+    highWatermark: string,
+    records: number,
+  ): void;
   /**
    * Default true. False for consumers that rebuild state from the beginning after every
    * rebalance and so must never remember a position.
@@ -151,10 +157,14 @@ export class KafkaClient {
         // Bounded producer retries are deliberate (an outage must surface, not hang), so
         // kafkajs's warning about them is not news.
         const expected = message.startsWith('Limiting retries for the idempotent producer');
+        // kafkajs logs every error answer at error level, even the ones it then retries
+        // (coordinator not available or moving, leader elections, a topic just created):
+        // normal at start-up. If the retries run out, the caller's error says so.
+        const retried = RETRIABLE_ERROR_MESSAGES.has(String(rest.error ?? ''));
         const level =
-          entry.level <= logLevel.ERROR
+          entry.level <= logLevel.ERROR && !retried
             ? 'error'
-            : entry.level === logLevel.WARN && !expected
+            : entry.level <= logLevel.WARN && !expected && !retried
               ? 'warn'
               : 'debug';
         this.logger[level]({ kafkajs: entry.namespace, ...rest }, message);
@@ -460,7 +470,7 @@ export class KafkaClient {
     const commitOffsets = options.commitOffsets !== false;
     consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
       const { topic, partition, lastOffset, highWatermark, batchSize } = event.payload;
-      onProgress?.(topic, partition, lastOffset, highWatermark);
+      onProgress?.(topic, partition, lastOffset, highWatermark, batchSize);
       // A batch of transaction markers only: commit past them, so that a caught-up group's
       // committed position is the end of the partition, and its lag 0 to any tool.
       if (batchSize === 0 && commitOffsets) {
@@ -640,6 +650,15 @@ export class KafkaClient {
     this.adminClient = undefined;
   }
 }
+
+// The messages of the protocol errors kafkajs retries by itself.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const kafkajsErrors = require('kafkajs/src/protocol/error') as {
+  errorCodes: { message: string; retriable: boolean }[];
+};
+const RETRIABLE_ERROR_MESSAGES = new Set(
+  kafkajsErrors.errorCodes.filter((code) => code.retriable).map((code) => code.message),
+);
 
 // kafkajs's Java-compatible murmur2, so that our partition choice matches Kafka's default.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

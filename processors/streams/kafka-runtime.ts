@@ -134,10 +134,8 @@ export class StreamsRuntime {
         commitOffsets: false,
         onJoin: (memberId) => this.stateDir?.rememberMemberId(memberId),
         // Batches of transaction markers only reach no task, but they end the lag.
-        onProgress: (topic, partition, lastOffset, highWatermark) => {
-          if (this.tasks.has(`${topic}:${partition}`)) {
-            this.trackLag(topic, partition, lastOffset, highWatermark);
-          }
+        onProgress: (topic, partition, lastOffset, highWatermark, records) => {
+          if (records === 0) this.passMarkers(topic, partition, lastOffset, highWatermark);
         },
         onRebalancing: () => {
           // Partitions may move: write what is in hand while it is still ours to write.
@@ -449,18 +447,45 @@ export class StreamsRuntime {
         this.commitError = undefined;
         throw error;
       }
-    } else if (!this.commitTimer) {
-      // Nothing else may arrive: make sure the work in hand is committed soon anyway.
-      const wait = idle ? minCommitIntervalMs - sinceCommit : commitIntervalMs - sinceCommit;
-      this.commitTimer = setTimeout(() => {
-        this.commitTimer = undefined;
-        void this.serial
-          .run(() => this.commit())
-          .catch((error: unknown) =>
-            this.options.logger.error({ err: error }, 'scheduled commit failed'),
-          );
-      }, wait);
+    } else {
+      this.commitSoon(idle ? minCommitIntervalMs - sinceCommit : commitIntervalMs - sinceCommit);
     }
+  }
+
+  /** Nothing else may arrive: makes sure the work in hand is committed soon anyway. */
+  private commitSoon(wait: number): void {
+    if (this.commitTimer) return;
+    this.commitTimer = setTimeout(() => {
+      this.commitTimer = undefined;
+      void this.serial
+        .run(() => this.commit())
+        .catch((error: unknown) =>
+          this.options.logger.error({ err: error }, 'scheduled commit failed'),
+        );
+    }, wait);
+  }
+
+  /**
+   * A batch of transaction markers only (after a GMC sync run): no work, but the committed
+   * position moves past the markers, so that a caught-up group ends where its topics end.
+   */
+  private passMarkers(
+    topic: string,
+    partition: number,
+    lastOffset: string,
+    highWatermark: string,
+  ): void {
+    const id = `${topic}:${partition}`;
+    // In turn with the work: a batch of markers can come before the assignment made its task.
+    void this.serial.run(async () => {
+      if (!this.tasks.has(id)) return;
+      this.trackLag(topic, partition, lastOffset, highWatermark);
+      const next = BigInt(lastOffset) + 1n;
+      const pending = this.uncommitted.positions.get(id);
+      if (pending && pending.offset >= next) return;
+      this.uncommitted.positions.set(id, { topic, partition, offset: next });
+      this.commitSoon(this.options.minCommitIntervalMs ?? 50);
+    });
   }
 
   /** Writes all work in hand (see the top of this file for the order) and commits positions. */

@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startConnections, type RunningConnections } from '../../processors/connections/processor';
 import { recomputeConnections } from '../../processors/connections/recompute';
+import { waitUntilViewsCaughtUp } from '../../processors/cli/views-caught-up';
 import { startEsSinkFromEnv } from '../../processors/es-sink/runtime';
 import { viewNames } from '../../processors/es-sink/views';
 import { createElasticsearchClient } from '../../processors/platform/elasticsearch';
@@ -246,6 +247,48 @@ describe('the pipeline, end to end', () => {
       discrepancy: 'READY_FOR_CONNECTION',
       existsInGmc: false,
     });
+  });
+
+  it('the views count as caught up only once a GMC sync has reached them, though it changes no document count', async () => {
+    const population = generatePopulation({ doctorsPerBody: 10, today: TODAY, seed: 11 });
+    const states = gmcStates(population, new Date('2026-11-25T02:00:00Z'));
+    await harness.produce(await tisSnapshotEvents(population, harness.events));
+    await harness.produce(await gmcStateMessages(harness, states));
+    await runConnections();
+    await runSink();
+    await waitUntilViewsCaughtUp(env, 120_000);
+    const doctors = populationInputs(population, states).size;
+    expect(await view('master')).toHaveLength(doctors);
+
+    // The next night's sync, in one transaction as the GMC sync writes it: every other
+    // doctor disconnected. The document count stays the same.
+    const nextNight = states.map((state, i) =>
+      i % 2 === 0 ? state : { ...state, designatedBody: null, existsInGmc: false },
+    );
+    const sync = await harness.kafka.createTransactionalProducer(`${env.CONNECTIONS_GROUP_ID}-gmc`);
+    try {
+      const messages = await gmcStateMessages(
+        harness,
+        nextNight.map((state) => ({ ...state, requestTime: new Date('2026-11-26T02:00:00Z') })),
+      );
+      await sync.transaction((scope) =>
+        scope.send(
+          harness.topics.gmcDoctors,
+          messages.map(({ key, value }) => ({ key, value })),
+        ),
+      );
+    } finally {
+      await sync.disconnect();
+    }
+    await waitUntilViewsCaughtUp(env, 120_000);
+    // No waiting here: caught up means the views already show the whole sync.
+    expect(await view('master')).toHaveLength(doctors);
+    expect(await view('current_connections')).toEqual(
+      nextNight
+        .filter((state) => state.designatedBody !== null)
+        .map((state) => state.gmcReferenceNumber)
+        .sort(),
+    );
   });
 
   it('an exception log puts the doctor in exceptions; a later successful GMC change takes it out', async () => {

@@ -28,6 +28,9 @@ import {
 } from '../demo-cdc';
 import { todayIn } from '../../rules/dates';
 import { startAll } from '../run-registry';
+import { waitUntilViewsCaughtUp } from '../views-caught-up';
+import { stackSettings } from '../../stack/settings';
+import { join } from 'node:path';
 import { untilSignal } from '../signals';
 
 const say = (line: string) => process.stderr.write(`[start] ${line}\n`);
@@ -48,12 +51,27 @@ export function register(program: Command): void {
     .option('--doctors-per-body <n>', 'demo population size per designated body (14 bodies)', '25')
     .option('--exit-when-ready', 'stop once the summary is printed (for scripts and CI)')
     .option(
+      '--verbose',
+      'demo: processor logs on the terminal too (they go to a file otherwise, unless LOG_LEVEL is set)',
+    )
+    .option(
       '--synthetic',
       'demo: publish synthetic Debezium events instead of real CDC (also REVAL_DEMO_CDC=0)',
     )
     .action(
-      async (options: { doctorsPerBody: string; exitWhenReady?: boolean; synthetic?: boolean }) => {
+      async (options: {
+        doctorsPerBody: string;
+        exitWhenReady?: boolean;
+        synthetic?: boolean;
+        verbose?: boolean;
+      }) => {
         const env = process.env;
+        const demo = !isConfigured(env);
+        // The demo tells a story on the terminal; the processors' JSON logs would bury it.
+        if (demo && !options.verbose && !env.LOG_LEVEL && !env.LOG_FILE) {
+          env.LOG_FILE = join(stackSettings(env).runDir, 'logs', 'reval-start.log');
+          say(`processor logs: ${env.LOG_FILE} (--verbose or LOG_LEVEL shows them here)`);
+        }
         const logger = createLogger('start');
         const doctorsPerBody = Number(options.doctorsPerBody);
         if (!Number.isInteger(doctorsPerBody) || doctorsPerBody < 1 || doctorsPerBody > 8000) {
@@ -61,7 +79,6 @@ export function register(program: Command): void {
             `--doctors-per-body must be a whole number from 1 to 8000, not ${options.doctorsPerBody}`,
           );
         }
-        const demo = !isConfigured(env);
         const signal = untilSignal();
         const started = Date.now();
         const gmc = demo
@@ -115,7 +132,11 @@ export function register(program: Command): void {
                   todayIn(new Date(), env.REVAL_TIMEZONE ?? 'Europe/London'),
                 )
               : undefined;
-            const views = await waitForViews(env, everyone.size, 180_000);
+            // Every doctor there (the CDC snapshot has arrived), then every record produced so
+            // far through to the views (the GMC sync's updates change no count).
+            await waitForViews(env, everyone.size, 180_000);
+            await waitUntilViewsCaughtUp(env, 180_000);
+            const views = await readViews(env);
             // Also the two doctors the change moves: a second demo restores their rows first.
             if (change)
               await waitForDoctors(env, [change.ended, change.deleted], 'before', 120_000);

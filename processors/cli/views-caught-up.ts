@@ -1,0 +1,83 @@
+// When the views show everything produced so far: not when a document count is reached (a
+// GMC sync's updates change no count), but when the connections processor has committed
+// every input to its end (its outputs are written before it commits) and the es-sink has
+// committed reval.connections to its end (it commits after Elasticsearch acknowledged).
+import {
+  connectionsConfig,
+  elasticsearchConfig,
+  kafkaConfig,
+  topics as topicNames,
+  type Env,
+} from '../platform/config';
+import { ElasticsearchClient } from '../platform/elasticsearch';
+import { KafkaClient } from '../platform/kafka';
+import { createLogger } from '../platform/logger';
+import { ROUTED_SOURCES, STAGES, repartitionTopic } from '../connections/topology';
+import { viewNames } from '../es-sink/views';
+
+/** Default of the es-sink's consumer group (es-sink/runtime.ts). */
+const ES_SINK_GROUP = 'reval-es-sink';
+
+export interface CaughtUp {
+  /** Records of reval.connections the es-sink has acknowledged. */
+  connectionsRecords: number;
+  seconds: number;
+}
+
+export async function waitUntilViewsCaughtUp(
+  env: Env,
+  timeoutMs: number,
+  options: { pollMs?: number } = {},
+): Promise<CaughtUp> {
+  const started = Date.now();
+  const logger = createLogger('views-caught-up');
+  const kafka = new KafkaClient(kafkaConfig(env), logger);
+  const es = new ElasticsearchClient(elasticsearchConfig(env), logger);
+  const topics = topicNames(env);
+  const appId = connectionsConfig(env).groupId;
+  const connectionsInputs = [
+    ...ROUTED_SOURCES.map((source) => topics[source]),
+    ...Object.values(STAGES).map((stage) => repartitionTopic(appId, stage)),
+  ];
+  const sinkGroup = env.ES_SINK_GROUP_ID ?? ES_SINK_GROUP;
+  try {
+    for (;;) {
+      const behind = [
+        ...(await behindOf(kafka, appId, connectionsInputs)),
+        ...(await behindOf(kafka, sinkGroup, [topics.connections])),
+      ];
+      if (behind.length === 0) {
+        // Acknowledged is not yet searchable: make it so, rather than wait out the interval.
+        await es.refresh(viewNames(env.ES_INDEX_PREFIX ?? '').master);
+        let connectionsRecords = 0;
+        for (const { low, high } of (await kafka.endOffsets(topics.connections)).values()) {
+          connectionsRecords += Number(BigInt(high) - BigInt(low));
+        }
+        return { connectionsRecords, seconds: (Date.now() - started) / 1000 };
+      }
+      if (Date.now() - started > timeoutMs) {
+        throw new Error(
+          `the views are still behind after ${timeoutMs / 1000} s: ${behind.slice(0, 5).join(', ')}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
+    }
+  } finally {
+    await kafka.disconnect();
+    await es.close();
+  }
+}
+
+/** `group → topic:partition (committed/end)` for each partition the group has not reached. */
+async function behindOf(kafka: KafkaClient, groupId: string, topics: string[]): Promise<string[]> {
+  const committed = await kafka.groupOffsets(groupId, topics);
+  const behind: string[] = [];
+  for (const topic of topics) {
+    for (const [partition, { low, high }] of await kafka.endOffsets(topic)) {
+      if (BigInt(high) <= BigInt(low)) continue;
+      const at = BigInt(committed.get(`${topic}:${partition}`) ?? '-1');
+      if (at < BigInt(high)) behind.push(`${groupId} ${topic}:${partition} (${at}/${high})`);
+    }
+  }
+  return behind;
+}
