@@ -1,5 +1,5 @@
 // Lint rules for the whole project: typescript-eslint's recommended set, plus a guard that
-// keeps the pure rules free of I/O libraries (DESIGN.md principle 1).
+// keeps the pure rules free of I/O libraries (docs/design.md, principle 1).
 import tseslint from 'typescript-eslint';
 
 const ioLibraries = [

@@ -36,9 +36,6 @@ export function unwrap(value: unknown): Unwrapped {
   return { payload: value, schema: null };
 }
 
-export const OPERATIONS = { c: 'create', u: 'update', d: 'delete', r: 'read' } as const;
-export type Operation = keyof typeof OPERATIONS;
-
 /** A change-event envelope rather than a flattened row: it has `op` and `source`. */
 export function isEnvelope(value: Json): boolean {
   return typeof value.op === 'string' && isObject(value.source);
