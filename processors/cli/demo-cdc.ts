@@ -12,7 +12,7 @@ import { addDays } from '../rules/dates';
 import { deriveConnection } from '../rules/derive';
 import type { DerivedConnection } from '../rules/types';
 import { startStack, type ServiceName } from '../stack';
-import { TCS_TABLE_NAMES, type TcsTableName } from '../stack/tcs-schema';
+import { TCS_TABLE_NAMES, TCS_TABLE_SOURCES, type TcsTableName } from '../stack/tcs-schema';
 import type { Population, PopulationPerson } from '../../test/support/population';
 import { gmcStates, populationInputs } from '../../test/support/population-events';
 
@@ -21,15 +21,7 @@ type Row = Record<string, unknown>;
 export type CdcAvailability = { ok: true; databaseUrl: string } | { ok: false; reason: string };
 
 /** The topics Debezium writes for the `tcs` database with the local connector's prefix. */
-const CDC_TOPICS: Record<TcsTableName, keyof typeof DEFAULT_TOPICS> = {
-  ContactDetails: 'contactDetails',
-  GmcDetails: 'gmcDetails',
-  Person: 'person',
-  ProgrammeMembership: 'programmeMembership',
-  CurriculumMembership: 'curriculumMembership',
-  Programme: 'programme',
-  Placement: 'placement',
-};
+const CDC_TOPICS = TCS_TABLE_SOURCES;
 
 const PRIMARY_KEYS: Record<TcsTableName, string> = {
   ContactDetails: 'id',

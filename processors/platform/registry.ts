@@ -52,21 +52,37 @@ export class SchemaRegistryCodecs {
   register(name: SchemaName): Promise<number> {
     let id = this.schemaIds.get(name);
     if (!id) {
-      id = this.registry
-        .register(
-          { type: SchemaType.AVRO, schema: JSON.stringify(readSchema(name)) },
-          { subject: this.subjectOf(name) },
-        )
-        .then((registered) => registered.id)
-        .catch((error: unknown) => {
-          this.schemaIds.delete(name);
-          throw new SchemaRegistryError(
-            `cannot register ${this.subjectOf(name)} at ${this.config.url}: ${error instanceof Error ? error.message : String(error)}`,
-          );
-        });
+      id = this.registerRacing(name).catch((error: unknown) => {
+        this.schemaIds.delete(name);
+        throw new SchemaRegistryError(
+          `cannot register ${this.subjectOf(name)} at ${this.config.url}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
       this.schemaIds.set(name, id);
     }
     return id;
+  }
+
+  /**
+   * Two processes registering a new subject at once race: the client sets the subject's
+   * compatibility when the registry has none for it, and the loser finds the subject made
+   * but not yet configured (Apicurio answers NONE) and refuses. Asked again, it finds it
+   * configured.
+   */
+  private async registerRacing(name: SchemaName): Promise<number> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const registered = await this.registry.register(
+          { type: SchemaType.AVRO, schema: JSON.stringify(readSchema(name)) },
+          { subject: this.subjectOf(name) },
+        );
+        return registered.id;
+      } catch (error) {
+        const raced = error instanceof Error && /Compatibility does not match/.test(error.message);
+        if (!raced || attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
   }
 
   async encode(name: SchemaName, record: unknown): Promise<Buffer> {

@@ -3,6 +3,7 @@
 // delivers each value in the encoding production does (BIGINT ids as longs, DATE columns as
 // days since 1970-01-01, a DATETIME as epoch millis, a TIMESTAMP as ISO text), plus the
 // `amendedDate` audit column every TCS table has.
+import type { MySqlSourceName } from '../connections/sources/changes';
 
 /** The tables in the order the connector lists them; the topic is <prefix>.<database>.<table>. */
 export const TCS_TABLE_NAMES = [
@@ -15,6 +16,17 @@ export const TCS_TABLE_NAMES = [
   'Placement',
 ] as const;
 export type TcsTableName = (typeof TCS_TABLE_NAMES)[number];
+
+/** The source (and topic variable) each TCS table is read as by the processors. */
+export const TCS_TABLE_SOURCES = {
+  ContactDetails: 'contactDetails',
+  GmcDetails: 'gmcDetails',
+  Person: 'person',
+  ProgrammeMembership: 'programmeMembership',
+  CurriculumMembership: 'curriculumMembership',
+  Programme: 'programme',
+  Placement: 'placement',
+} as const satisfies Record<TcsTableName, MySqlSourceName>;
 
 const AUDIT =
   'amendedDate TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP';

@@ -8,7 +8,8 @@
 //
 // Runs when the CDC services are up (`reval stack up --with-cdc`) or REVAL_TEST_CDC=1 (Jest's
 // global setup starts them; this file also does when run on its own).
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { privateConnectorOverride } from '../support/private-connector';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Connection } from 'mysql2/promise';
 import { startConnections } from '../../processors/connections/processor';
@@ -19,7 +20,6 @@ import {
   kafkaConfig,
   topicVariable,
   type Env,
-  type TopicName,
 } from '../../processors/platform/config';
 import { createElasticsearchClient } from '../../processors/platform/elasticsearch';
 import { loadDesignatedBodies } from '../../processors/platform/designated-bodies';
@@ -37,7 +37,11 @@ import {
   type ServiceName,
 } from '../../processors/stack';
 import { upAll } from '../../processors/stack/lifecycle';
-import { tcsSchemaStatements, TCS_TABLE_NAMES } from '../../processors/stack/tcs-schema';
+import {
+  tcsSchemaStatements,
+  TCS_TABLE_NAMES,
+  TCS_TABLE_SOURCES,
+} from '../../processors/stack/tcs-schema';
 import { openTcs, writePopulationSql } from '../../processors/cli/demo-cdc';
 import { generatePopulation, type Population } from '../support/population';
 import { gmcStates, populationInputs } from '../support/population-events';
@@ -57,15 +61,7 @@ const available = cdcRunning(settings) || process.env.REVAL_TEST_CDC === '1';
 const connectUrl = () => cdcVariables(settings).KAFKA_CONNECT_URL;
 
 /** The topic-variable names of the TCS tables, as the processors read them. */
-const SOURCE_OF = {
-  ContactDetails: 'contactDetails',
-  GmcDetails: 'gmcDetails',
-  Person: 'person',
-  ProgrammeMembership: 'programmeMembership',
-  CurriculumMembership: 'curriculumMembership',
-  Programme: 'programme',
-  Placement: 'placement',
-} as const satisfies Record<(typeof TCS_TABLE_NAMES)[number], TopicName>;
+const SOURCE_OF = TCS_TABLE_SOURCES;
 
 /** What Debezium makes of a zero date in a nullable DATE column: null. */
 const ZERO_DATE = null as unknown as string;
@@ -151,18 +147,11 @@ async function startPipeline(
     await registerLocalConnector(settings, {
       format,
       name: connector,
-      override: {
-        'topic.prefix': prefix,
-        'database.include.list': database,
-        'table.include.list': TCS_TABLE_NAMES.map((t) => `${database}\\.${t}`).join(','),
-        // Each connector reads the binlog as a replica of its own.
-        'database.server.id': String(randomInt(200_000, 2_000_000_000)),
-        'schema.history.internal.kafka.topic': `${prefix}.schema-history`,
-        'topic.creation.default.partitions': '1',
+      override: privateConnectorOverride(prefix, database, {
         // The binlog client notices a lost server and reconnects on this interval (default a
         // minute, the production setting): a restarted MariaDB is found again in seconds.
         'connect.keep.alive.interval.ms': '2000',
-      },
+      }),
     });
     const connections = await startConnections({
       env,

@@ -6,7 +6,8 @@
 // The CDC services cost about 0.6 GB and, cold, most of a minute to start, so a plain
 // `npm test` does not start them: this suite runs when they are up (`reval stack up
 // --with-cdc`), or when REVAL_TEST_CDC=1 asks it to start them (and stop what it started).
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { privateConnectorOverride } from '../support/private-connector';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { kafkaConfig, registryConfig, topics } from '../../processors/platform/config';
 import { KafkaClient, type KafkaRecord } from '../../processors/platform/kafka';
@@ -30,6 +31,7 @@ import {
 import {
   tcsSchemaStatements,
   TCS_TABLE_NAMES,
+  TCS_TABLE_SOURCES,
   type TcsTableName,
 } from '../../processors/stack/tcs-schema';
 
@@ -38,15 +40,7 @@ const wanted = process.env.REVAL_TEST_CDC === '1';
 const available = cdcRunning(settings) || wanted;
 const runId = randomUUID().slice(0, 8);
 
-const SOURCE_OF: Record<TcsTableName, MySqlSourceName> = {
-  ContactDetails: 'contactDetails',
-  GmcDetails: 'gmcDetails',
-  Person: 'person',
-  ProgrammeMembership: 'programmeMembership',
-  CurriculumMembership: 'curriculumMembership',
-  Programme: 'programme',
-  Placement: 'placement',
-};
+const SOURCE_OF = TCS_TABLE_SOURCES;
 
 const PM_UUID = '3f1c1f9e-6f0b-4b8e-9a55-0c6a1d2e7b01';
 
@@ -276,15 +270,7 @@ suite('real CDC: MariaDB → Debezium → Kafka → the TCS decoders', () => {
       await registerLocalConnector(settings, {
         format,
         name: connector,
-        override: {
-          'topic.prefix': prefix,
-          'database.include.list': database,
-          'table.include.list': TCS_TABLE_NAMES.map((t) => `${database}\\.${t}`).join(','),
-          // Each connector reads the binlog as a replica of its own.
-          'database.server.id': String(randomInt(200_000, 2_000_000_000)),
-          'schema.history.internal.kafka.topic': `${prefix}.schema-history`,
-          'topic.creation.default.partitions': '1',
-        },
+        override: privateConnectorOverride(prefix, database),
       });
 
       // The snapshot: one read per seeded row.
