@@ -651,13 +651,18 @@ export class KafkaClient {
   }
 }
 
-// The messages of the protocol errors kafkajs retries by itself.
+// The messages of the protocol errors kafkajs recovers from by itself: the retriable ones,
+// and the group-membership answers it meets by rejoining (a rebalance in progress, a member
+// the coordinator has forgotten, as after our eviction of a killed predecessor).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const kafkajsErrors = require('kafkajs/src/protocol/error') as {
-  errorCodes: { message: string; retriable: boolean }[];
+  errorCodes: { type: string; message: string; retriable: boolean }[];
 };
+const REJOINED = new Set(['REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID']);
 const RETRIABLE_ERROR_MESSAGES = new Set(
-  kafkajsErrors.errorCodes.filter((code) => code.retriable).map((code) => code.message),
+  kafkajsErrors.errorCodes
+    .filter((code) => code.retriable || REJOINED.has(code.type))
+    .map((code) => code.message),
 );
 
 // kafkajs's Java-compatible murmur2, so that our partition choice matches Kafka's default.
