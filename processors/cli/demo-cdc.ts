@@ -231,15 +231,21 @@ export function planVisibleChange(population: Population, today: string): Visibl
     ended: move(first, `programme ends ${yesterday}`),
     deleted: move(second, 'programme membership deleted'),
     statements: statements.map(([sql, values]) => format(sql, values)),
-    run: async (db) => {
-      await db.beginTransaction();
-      try {
-        for (const [sql, values] of statements) await db.query(sql, values);
-        await db.commit();
-      } catch (error) {
-        await db.rollback().catch(() => undefined);
-        throw error;
-      }
-    },
+    run: (db) => runInTransaction(db, statements),
   };
+}
+
+/** The statements in one MariaDB transaction: all of them reach the binlog, or none. */
+export async function runInTransaction(
+  db: Connection,
+  statements: [string, unknown[]][],
+): Promise<void> {
+  await db.beginTransaction();
+  try {
+    for (const [sql, values] of statements) await db.query(sql, values);
+    await db.commit();
+  } catch (error) {
+    await db.rollback().catch(() => undefined);
+    throw error;
+  }
 }

@@ -42,7 +42,7 @@ import {
   TCS_TABLE_NAMES,
   TCS_TABLE_SOURCES,
 } from '../../processors/stack/tcs-schema';
-import { openTcs, writePopulationSql } from '../../processors/cli/demo-cdc';
+import { openTcs, runInTransaction, writePopulationSql } from '../../processors/cli/demo-cdc';
 import { generatePopulation, type Population } from '../support/population';
 import { gmcStates, populationInputs } from '../support/population-events';
 import { expectConnectionsMatch, gmcStateMessages } from '../support/seeded-population';
@@ -277,17 +277,6 @@ function connectedPersons(pipeline: Pipeline) {
   );
 }
 
-async function transaction(db: Connection, statements: [string, unknown[]][]): Promise<void> {
-  await db.beginTransaction();
-  try {
-    for (const [sql, values] of statements) await db.query(sql, values);
-    await db.commit();
-  } catch (error) {
-    await db.rollback().catch(() => undefined);
-    throw error;
-  }
-}
-
 const suite = available ? describe : describe.skip;
 if (!available) {
   process.stderr.write(
@@ -402,7 +391,7 @@ suite('real CDC end to end: SQL → Debezium → Kafka → processors → Elasti
       // A primary-key change: the membership re-keyed, its curriculum membership following in
       // the same transaction; Debezium sends a delete of the old key and a create of the new.
       const rekeyed = '00000000-0000-4000-8000-0000009ee001';
-      await transaction(db, [
+      await runInTransaction(db, [
         [
           'UPDATE ProgrammeMembership SET uuid = ? WHERE uuid = ?',
           [rekeyed, fourth.memberships[0].uuid],
@@ -439,7 +428,7 @@ suite('real CDC end to end: SQL → Debezium → Kafka → processors → Elasti
       ) as Population['programmes'][number];
       const otherOwner = population.programmes.find((pr) => pr.owner !== programme.owner)
         ?.owner as string;
-      await transaction(db, [
+      await runInTransaction(db, [
         ['UPDATE Programme SET owner = ? WHERE id = ?', [otherOwner, programme.id]],
         ['UPDATE ContactDetails SET surname = ? WHERE id = ?', ['Babbage', first.personId]],
         [
