@@ -98,8 +98,40 @@ const STALE_METADATA = new Set([
 ]);
 /** Gives up after this long without a successful fetch (a bounded read only). */
 const BOUNDED_RETRY_MS = 60_000;
-/** Empty answers for a partition below its end before the reader steps over an empty batch. */
-const EMPTY_ANSWERS_BEFORE_SKIP = 3;
+/** Empty answers for a partition below its end before it is asked alone. */
+const EMPTY_ANSWERS_BEFORE_PROBE = 3;
+
+interface PartitionState extends FetchRange {
+  position: bigint;
+  /** Answers in a row with nothing below the readable end. */
+  empty: number;
+  /** The readable end the last empty answer showed. */
+  end?: bigint;
+}
+
+/**
+ * Where the next fetch starts: after the last record batch returned, from its header, so
+ * transaction markers and records compacted out of a batch are stepped over.
+ */
+function positionAfter(position: bigint, data: KafkajsPartitionData): bigint {
+  let next = position;
+  for (const message of data.messages) {
+    const context = message.batchContext;
+    const end = context
+      ? BigInt(context.firstOffset) + BigInt(context.lastOffsetDelta) + 1n
+      : BigInt(message.offset) + 1n;
+    if (end > next) next = end;
+  }
+  return next;
+}
+
+/** How far a reader may read: the last stable offset when reading committed, else the end. */
+function readableEnd(state: FetchRange, data: KafkajsPartitionData, readCommitted: boolean) {
+  const end = BigInt(
+    readCommitted ? (data.lastStableOffset ?? data.highWatermark) : data.highWatermark,
+  );
+  return state.to !== undefined && state.to < end ? state.to : end;
+}
 
 export class PartitionFetcher {
   private stopped = false;
@@ -130,7 +162,7 @@ export class PartitionFetcher {
     ranges: FetchRange[],
     handle: (batch: FetchedBatch) => Promise<void> | void,
   ): Promise<void> {
-    const positions = new Map<string, FetchRange & { position: bigint; empty: number }>();
+    const positions = new Map<string, PartitionState>();
     for (const range of ranges) {
       if (range.to !== undefined && range.to <= range.from) continue;
       positions.set(`${range.topic}:${range.partition}`, {
@@ -174,9 +206,7 @@ export class PartitionFetcher {
     await this.cluster.disconnect();
   }
 
-  private async fetchWithRetry(
-    positions: Map<string, FetchRange & { position: bigint; empty: number }>,
-  ): Promise<FetchedBatch[]> {
+  private async fetchWithRetry(positions: Map<string, PartitionState>): Promise<FetchedBatch[]> {
     const started = Date.now();
     const bounded = [...positions.values()].every((state) => state.to !== undefined);
     for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
@@ -200,7 +230,8 @@ export class PartitionFetcher {
   }
 
   private async fetchOnce(
-    positions: Map<string, FetchRange & { position: bigint; empty: number }>,
+    positions: Map<string, PartitionState>,
+    alone = false,
   ): Promise<FetchedBatch[]> {
     const byTopic = new Map<string, number[]>();
     for (const { topic, partition } of positions.values()) {
@@ -223,12 +254,12 @@ export class PartitionFetcher {
           partitions: partitions.map((partition) => ({
             partition,
             fetchOffset: (positions.get(`${topic}:${partition}`)?.position ?? 0n).toString(),
-            maxBytes: 4 * 1024 * 1024,
+            maxBytes: (alone ? 16 : 4) * 1024 * 1024,
           })),
         }));
         const { responses } = await broker.fetch({
           isolationLevel: this.options.readCommitted ? 1 : 0,
-          maxWaitTime: this.options.maxWaitMs ?? 250,
+          maxWaitTime: alone ? 0 : (this.options.maxWaitMs ?? 250),
           minBytes: 1,
           maxBytes: 16 * 1024 * 1024,
           topics: request,
@@ -237,63 +268,61 @@ export class PartitionFetcher {
       }),
     );
     const batches: FetchedBatch[] = [];
+    const starved: PartitionState[] = [];
     for (const { topicName, partitions } of answers.flat()) {
       for (const data of partitions) {
         const state = positions.get(`${topicName}:${data.partition}`);
         if (!state) continue;
-        const next = this.positionAfter(state, data);
-        if (next === state.position && data.messages.length === 0) continue;
-        const fetched = new Batch(topicName, state.position.toString(), data);
+        const next = positionAfter(state.position, data);
+        if (next > state.position || data.messages.length > 0) {
+          state.empty = 0;
+          const fetched = new Batch(topicName, state.position.toString(), data);
+          batches.push({
+            topic: topicName,
+            partition: data.partition,
+            records: fetched.messages.map((message) =>
+              toKafkaRecord(topicName, data.partition, message),
+            ),
+            next,
+            highWatermark: BigInt(data.highWatermark),
+          });
+          continue;
+        }
+        state.end = readableEnd(state, data, this.options.readCommitted);
+        if (state.position < state.end && ++state.empty >= EMPTY_ANSWERS_BEFORE_PROBE) {
+          starved.push(state);
+        }
+      }
+    }
+    if (alone) return batches;
+    // A partition that keeps answering nothing below its end was either crowded out of a full
+    // response by the others, or holds only record batches that compaction emptied (kafkajs
+    // drops a batch with no records, header and all). Asked alone it gets its first batch
+    // whatever the size limits, so nothing then means the rest is empty: step to the end.
+    for (const state of starved) {
+      const key = `${state.topic}:${state.partition}`;
+      const [batch] = await this.fetchOnce(new Map([[key, state]]), true);
+      if (batch) {
+        batches.push(batch);
+      } else if (state.empty >= EMPTY_ANSWERS_BEFORE_PROBE && state.end !== undefined) {
+        this.options.logger.debug(
+          { topic: state.topic, partition: state.partition, from: `${state.position}` },
+          'only emptied record batches below the end: stepping over them',
+        );
         batches.push({
-          topic: topicName,
-          partition: data.partition,
-          records: fetched.messages.map((message) =>
-            toKafkaRecord(topicName, data.partition, message),
-          ),
-          next,
-          highWatermark: BigInt(data.highWatermark),
+          topic: state.topic,
+          partition: state.partition,
+          records: [],
+          next: state.end,
+          highWatermark: state.end,
         });
       }
+      state.empty = 0;
     }
     return batches;
   }
 
-  /**
-   * Where the next fetch starts: after the last record batch returned, from its header (so
-   * transaction markers and records compacted out of a batch are stepped over). An answer
-   * with no batch below the readable end is an empty batch compaction kept: stepped over
-   * after a few answers like it.
-   */
-  private positionAfter(
-    state: FetchRange & { position: bigint; empty: number },
-    data: KafkajsPartitionData,
-  ): bigint {
-    let next = state.position;
-    for (const message of data.messages) {
-      const context = message.batchContext;
-      const end = context
-        ? BigInt(context.firstOffset) + BigInt(context.lastOffsetDelta) + 1n
-        : BigInt(message.offset) + 1n;
-      if (end > next) next = end;
-    }
-    if (next > state.position) {
-      state.empty = 0;
-      return next;
-    }
-    const readableEnd = BigInt(
-      this.options.readCommitted
-        ? (data.lastStableOffset ?? data.highWatermark)
-        : data.highWatermark,
-    );
-    const end = state.to !== undefined && state.to < readableEnd ? state.to : readableEnd;
-    if (state.position >= end) return state.position;
-    state.empty += 1;
-    return state.empty >= EMPTY_ANSWERS_BEFORE_SKIP ? end : state.position;
-  }
-
-  private async resetToLogStart(
-    positions: Map<string, FetchRange & { position: bigint; empty: number }>,
-  ): Promise<void> {
+  private async resetToLogStart(positions: Map<string, PartitionState>): Promise<void> {
     const byTopic = new Map<string, number[]>();
     for (const { topic, partition } of positions.values()) {
       byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
