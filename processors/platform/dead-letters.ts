@@ -60,17 +60,17 @@ export class DeadLetterQueue {
     if (failures.length === 0) return;
     const sent = await this.lettersSent();
     const messages: OutgoingMessage[] = [];
-    const identities: string[] = [];
+    const identities = new Set<string>();
     for (const { record, reason } of failures) {
       const identity = deadLetterIdentity(record.topic, record.partition, record.offset, reason);
-      if (sent.has(identity) || identities.includes(identity)) {
+      if (sent.has(identity) || identities.has(identity)) {
         this.logger.debug(
           { topic: record.topic, partition: record.partition, offset: record.offset },
           'record already in the dead-letter topic for this reason: not written again',
         );
         continue;
       }
-      identities.push(identity);
+      identities.add(identity);
       const letter: DeadLetter = {
         sourceTopic: record.topic,
         sourcePartition: record.partition,

@@ -87,8 +87,9 @@ export interface FetchOptions {
   maxWaitMs?: number;
 }
 
-// Answers that mean "metadata moved or is not there yet": refresh it and ask again.
-const STALE_METADATA = new Set([
+// Answers that mean "metadata moved or is not there yet" (a topic just created, a leader
+// moving): refresh it and ask again. kafkajs names error code 6 NOT_LEADER_FOR_PARTITION.
+export const METADATA_IN_MOTION = new Set([
   'NOT_LEADER_OR_FOLLOWER',
   'NOT_LEADER_FOR_PARTITION',
   'UNKNOWN_TOPIC_OR_PARTITION',
@@ -219,7 +220,7 @@ export class PartitionFetcher {
           continue;
         }
         if (this.stopped || (bounded && Date.now() - started > BOUNDED_RETRY_MS)) throw error;
-        this.options.logger[STALE_METADATA.has(type) ? 'debug' : 'warn'](
+        this.options.logger[METADATA_IN_MOTION.has(type) ? 'debug' : 'warn'](
           { err: error, retryInMs: delay },
           'fetch failed: retrying',
         );

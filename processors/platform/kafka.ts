@@ -13,7 +13,7 @@ import {
   type Transaction,
 } from 'kafkajs';
 import type { KafkaConfig } from './config';
-import { PartitionFetcher, toKafkaRecord } from './kafka-fetch';
+import { METADATA_IN_MOTION, PartitionFetcher, toKafkaRecord } from './kafka-fetch';
 import { createLogger, type Logger } from './logger';
 
 /** The part of kafkajs's internal cluster `evictMember` uses. */
@@ -205,42 +205,54 @@ export class KafkaClient {
     this.logger.info({ topics: missing.map((spec) => spec.topic) }, 'created topics');
   }
 
-  /** Waits until every partition of `topics` has a leader the broker's metadata shows. */
-  private async waitForLeaders(topics: string[], timeoutMs = 30_000): Promise<void> {
+  /** Waits until every partition of `topics` has a leader, and the leader serves it. */
+  private async waitForLeaders(topics: string[]): Promise<void> {
     // A short-lived admin: kafkajs keeps every topic it fetched metadata for as a target of
     // all later refreshes, and a target someone else deletes would then fail them.
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const deadline = Date.now() + timeoutMs;
-      const transient = new Set([
-        'UNKNOWN_TOPIC_OR_PARTITION',
-        'LEADER_NOT_AVAILABLE',
-        'NOT_LEADER_FOR_PARTITION',
-      ]);
-      for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
-        try {
-          const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
-          const ready = metadata.every(
+      await this.whileMetadataMoves(`leaders of ${topics.join(', ')}`, async () => {
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+        const ready =
+          metadata.length === topics.length &&
+          metadata.every(
             (topic) =>
               topic.partitions.length > 0 &&
               topic.partitions.every((partition) => partition.leader >= 0),
           );
-          if (ready && metadata.length === topics.length) {
-            // The metadata names a leader a moment before the leader serves: ask it.
-            for (const topic of topics) await admin.fetchTopicOffsets(topic);
-            return;
-          }
-        } catch (error) {
-          if (!transient.has((error as { type?: string }).type ?? '')) throw error;
-        }
-        if (Date.now() > deadline) {
-          throw new Error(`topics have no leader after ${timeoutMs} ms: ${topics.join(', ')}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
+        if (!ready) return undefined;
+        // The metadata names a leader a moment before the leader serves: ask it.
+        for (const topic of topics) await admin.fetchTopicOffsets(topic);
+        return true;
+      });
     } finally {
       await admin.disconnect();
+    }
+  }
+
+  /**
+   * Runs `work` until it has an answer (undefined is "not yet"), with backoff for up to 30 s,
+   * riding out the answers a KRaft broker gives for a moment after a topic is created or a
+   * leader moves, on which kafkajs's admin gives up at once.
+   */
+  private async whileMetadataMoves<T>(
+    what: string,
+    work: () => Promise<T | undefined>,
+    timeoutMs = 30_000,
+  ): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+      try {
+        const answer = await work();
+        if (answer !== undefined) return answer;
+      } catch (error) {
+        const type = (error as { type?: string }).type ?? '';
+        if (!METADATA_IN_MOTION.has(type) || Date.now() > deadline) throw error;
+        this.logger.debug({ what, type }, 'metadata still moving: retrying');
+      }
+      if (Date.now() > deadline) throw new Error(`${what}: not ready after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 
@@ -309,31 +321,10 @@ export class KafkaClient {
     return new Map(offsets.map((o) => [o.partition, { low: o.low, high: o.high }]));
   }
 
-  /**
-   * ListOffsets for every partition of a topic. kafkajs gives up at once on the answers a
-   * KRaft broker gives for a moment after a topic is created or a leader moves (not the
-   * leader yet, unknown topic): those are retried here, with backoff, for up to 30 s.
-   */
+  /** ListOffsets for every partition of a topic, once the topic's metadata has settled. */
   private async topicOffsets(topic: string) {
     const admin = await this.admin();
-    // kafkajs names error code 6 by its old name, NOT_LEADER_FOR_PARTITION.
-    const transient = new Set([
-      'NOT_LEADER_FOR_PARTITION',
-      'NOT_LEADER_OR_FOLLOWER',
-      'UNKNOWN_TOPIC_OR_PARTITION',
-      'LEADER_NOT_AVAILABLE',
-    ]);
-    const deadline = Date.now() + 30_000;
-    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
-      try {
-        return await admin.fetchTopicOffsets(topic);
-      } catch (error) {
-        const type = (error as { type?: string }).type ?? '';
-        if (!transient.has(type) || Date.now() > deadline) throw error;
-        this.logger.debug({ topic, type }, 'offsets not available yet: retrying');
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
+    return this.whileMetadataMoves(`offsets of ${topic}`, () => admin.fetchTopicOffsets(topic));
   }
 
   /** Committed offsets of a consumer group, for lag metrics and tests. */
