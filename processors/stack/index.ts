@@ -28,6 +28,7 @@ export type { ServiceName, StackSettings } from './settings';
 export type { ServiceDown, ServiceStatus } from './lifecycle';
 export { cdcVariables, registerLocalConnector, TCS_CONNECTOR, type CdcFormat } from './cdc';
 export { MARIADB_ACCOUNTS, TCS_DATABASE } from './mariadb';
+export { kafkaDataDir } from './kafka';
 
 export interface StackEndpoints {
   kafkaBrokers: string;

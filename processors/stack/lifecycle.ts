@@ -103,13 +103,15 @@ async function runningOrClaimed(
       const { record } = known;
       const exited = () => (isAlive(record) ? undefined : 'stopped');
       const log = logFile(settings, service.name);
-      await waitUntilReady(
-        service.name,
-        () => service.probe(record.endpoint),
+      await waitUntilReady({
+        service: service.name,
+        probe: () => service.probe(record.endpoint),
         exited,
-        service.readyTimeoutMs,
-        log,
-      );
+        quietMs: service.readyTimeoutMs,
+        logFile: log,
+        progress: (message) => progress(service.name, message),
+        describe: service.describeStart?.bind(service),
+      });
       return { service: service.name, endpoint: record.endpoint, started: false };
     }
     if (known.kind === 'starting') {
@@ -154,13 +156,15 @@ async function bringUp(
       logFile: log,
     });
     writeRecord(settings.runDir, started);
-    await waitUntilReady(
-      service.name,
-      () => service.probe(endpoint),
-      exitWatcher(child),
-      service.readyTimeoutMs,
-      log,
-    );
+    await waitUntilReady({
+      service: service.name,
+      probe: () => service.probe(endpoint),
+      exited: exitWatcher(child),
+      quietMs: service.readyTimeoutMs,
+      logFile: log,
+      progress: (message) => progress(service.name, message),
+      describe: service.describeStart?.bind(service),
+    });
     progress(service.name, `ready at ${endpoint} (${seconds(began)})`);
     return { service: service.name, endpoint, started: true };
   } catch (error) {

@@ -3,7 +3,17 @@
 // are recorded in a small JSON file, so `down` signals only a process the stack started
 // (never a later process that happens to reuse the PID) and reaches its children too.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -134,8 +144,20 @@ export function isAlive(record: ProcessRecord): boolean {
 }
 
 /** Starts a service detached, with stdout and stderr appended to its log file. */
+const logSize = (file: string): number => {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+};
+
+/** A log past this size is moved aside (one generation kept) when its service starts again. */
+const LOG_ROTATE_BYTES = 64 * 1024 * 1024;
+
 export function launch(spec: LaunchSpec, logFile: string): ChildProcess {
   mkdirSync(dirname(logFile), { recursive: true });
+  if (logSize(logFile) > LOG_ROTATE_BYTES) renameSync(logFile, `${logFile}.1`);
   const fd = openSync(logFile, 'a');
   try {
     writeFileSync(fd, `\n--- ${new Date().toISOString()} ${spec.command} ${spec.args.join(' ')}\n`);
@@ -193,25 +215,77 @@ export function portInUse(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** How long a service that is still writing its log may take to start, at most. */
+export const START_CEILING_MS = 20 * 60_000;
+
+export interface ReadyWait {
+  service: ServiceName;
+  probe: () => Promise<boolean>;
+  exited: () => string | undefined;
+  /** Give up when the service has neither answered nor written to its log for this long. */
+  quietMs: number;
+  logFile: string;
+  /** Told every half minute while a slow start goes on, so a long wait is visibly alive. */
+  progress?: (message: string) => void;
+  /** What the end of the log says the service is doing, when the service can tell. */
+  describe?: (logTail: string) => string | undefined;
+}
+
+function logTail(file: string, bytes = 8192): string {
+  try {
+    const size = statSync(file).size;
+    const fd = openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(Math.min(bytes, size));
+      readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+      return buffer.toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
+}
+
 /**
  * Polls `probe` until it answers true. Fails early, naming the log, once `exited()` reports
- * that the process has ended, and after `timeoutMs` when it never becomes ready.
+ * that the process has ended. A service whose log keeps growing is working (Kafka loading
+ * thousands of partition logs after an unclean stop takes minutes), so the limit is on
+ * silence, not on the total, up to START_CEILING_MS.
  */
-export async function waitUntilReady(
-  service: ServiceName,
-  probe: () => Promise<boolean>,
-  exited: () => string | undefined,
-  timeoutMs: number,
-  logFile: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+export async function waitUntilReady(wait: ReadyWait): Promise<void> {
+  const { service, probe, exited, quietMs, logFile, progress, describe } = wait;
+  const began = Date.now();
+  let lastGrowth = began;
+  let lastSize = logSize(logFile);
+  let lastTold = began;
+  for (;;) {
     if (await probe().catch(() => false)) return;
     const why = exited();
     if (why) throw new StackError(service, `${why} before it was ready`, logFile);
+    const now = Date.now();
+    const size = logSize(logFile);
+    if (size !== lastSize) [lastSize, lastGrowth] = [size, now];
+    if (now - lastGrowth > quietMs) {
+      const waited = Math.round((now - began) / 1000);
+      const quiet = Math.round(quietMs / 1000);
+      throw new StackError(
+        service,
+        `was not ready after ${waited} s (its log has been silent for ${quiet} s)`,
+        logFile,
+      );
+    }
+    if (now - began > START_CEILING_MS) {
+      const ceiling = Math.round(START_CEILING_MS / 60_000);
+      throw new StackError(service, `was not ready after ${ceiling} minutes`, logFile);
+    }
+    if (progress && now - lastTold >= 30_000) {
+      lastTold = now;
+      const doing = describe?.(logTail(logFile)) ?? 'its log is moving';
+      progress(`still starting after ${Math.round((now - began) / 1000)} s (${doing})`);
+    }
     await sleep(500);
   }
-  throw new StackError(service, `was not ready after ${Math.round(timeoutMs / 1000)} s`, logFile);
 }
 
 /** Watches a freshly started child: returns how it ended, or undefined while it runs. */

@@ -25,7 +25,10 @@ export interface Service {
   prepare(context: StackContext): Promise<LaunchSpec>;
   /** One readiness check against a running service. */
   probe(endpoint: string): Promise<boolean>;
+  /** Give up starting when the service neither answers nor writes to its log for this long. */
   readyTimeoutMs: number;
+  /** What the end of its log says a slowly starting service is doing, for the progress line. */
+  describeStart?(logTail: string): string | undefined;
   stopGraceMs: number;
   /** Directories with the service's data, removed by `down --purge`. */
   dataDirs(settings: StackSettings): string[];

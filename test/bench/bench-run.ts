@@ -21,7 +21,7 @@ import {
   type StreamHarness,
 } from '../support/stream-harness';
 import type { RevalChild } from './child';
-import { removeLeftovers } from './clean-up';
+import { removeLeftovers } from '../support/leftovers';
 
 export interface BenchRun {
   prefix: string;

@@ -8,9 +8,16 @@
 //   none       REVAL_TEST_SERVICES=none: nothing, for a cheap unit-only run.
 // With REVAL_TEST_CDC=1 (CI sets it) it also starts the native stack's real CDC chain (MariaDB,
 // Kafka Connect, Debezium) for the real-CDC suites; it runs beside the native Kafka only.
-import { stackDown, stackSettings, startStack, type ServiceName } from '../../processors/stack';
+import {
+  kafkaDataDir,
+  stackDown,
+  stackSettings,
+  startStack,
+  type ServiceName,
+} from '../../processors/stack';
 import { containerRuntimeAvailable, startContainers } from './containers';
 import { endpointsFromEnv, serviceSource, setEndpointsInEnv } from './endpoints';
+import { removeStaleTopics } from './stale-topics';
 
 /** What teardown must undo; Jest keeps globalThis between global setup and teardown. */
 export interface HarnessState {
@@ -37,6 +44,7 @@ export default async function globalSetup(): Promise<void> {
   if (fromEnv && (source === 'auto' || source === 'env')) {
     say(`services: from the environment (Kafka ${fromEnv.kafkaBrokers}); nothing started`);
     if (withCdc) await startCdcBeside(fromEnv.kafkaBrokers);
+    await removeStaleTestTopics(fromEnv.kafkaBrokers);
     return;
   }
   if (source === 'env')
@@ -63,6 +71,14 @@ export default async function globalSetup(): Promise<void> {
   const { endpoints, started } = await startStack({ progress, stopOnFailure: true, withCdc });
   setEndpointsInEnv(endpoints);
   stopAfterwards(started);
+  await removeStaleTestTopics(endpoints.kafkaBrokers);
+}
+
+/** Only on the native local stack, whose partition directories this process can read. */
+async function removeStaleTestTopics(kafkaBrokers: string): Promise<void> {
+  const settings = stackSettings();
+  if (kafkaBrokers !== `${settings.host}:${settings.ports.kafka}`) return;
+  await removeStaleTopics(kafkaBrokers, kafkaDataDir(settings), say);
 }
 
 const progress = (service: ServiceName, message: string) => say(`  [${service}] ${message}`);

@@ -23,6 +23,7 @@ import {
 } from '../../processors/platform/kafka';
 import { SchemaRegistryCodecs } from '../../processors/platform/registry';
 import { DebeziumEvents, type DebeziumMessage } from './debezium';
+import { removeLeftovers } from './leftovers';
 
 export interface StreamHarness {
   env: Env;
@@ -36,7 +37,11 @@ export interface StreamHarness {
   close(): Promise<void>;
 }
 
-/** An environment whose every topic name carries a fresh prefix, so runs never collide. */
+/**
+ * An environment whose every topic name carries a fresh prefix, so runs never collide. The
+ * harness's close removes everything named with it, so runs do not pile up in the local Kafka
+ * (thousands of leftover partitions once made its start take minutes).
+ */
 export function privateTopicsEnv(
   prefix = `t${randomUUID().slice(0, 8)}`,
   base: Env = process.env,
@@ -47,6 +52,13 @@ export function privateTopicsEnv(
     env[topicVariable(name)] = `${prefix}.${DEFAULT_TOPICS[name]}`;
   }
   return env;
+}
+
+/** The prefix `privateTopicsEnv` gave this environment's topics, if it came from there. */
+function privatePrefixOf(env: Env): string | undefined {
+  const suffix = `.${DEFAULT_TOPICS.connections}`;
+  const connections = topics(env).connections;
+  return connections.endsWith(suffix) ? connections.slice(0, -suffix.length) : undefined;
 }
 
 export async function createStreamHarness(env: Env = privateTopicsEnv()): Promise<StreamHarness> {
@@ -116,6 +128,11 @@ export async function createStreamHarness(env: Env = privateTopicsEnv()): Promis
     close: async () => {
       await producer.disconnect();
       await kafka.disconnect();
+      const prefix = privatePrefixOf(env);
+      if (prefix) {
+        const stateDirs = env.REVAL_STATE_DIR ? [env.REVAL_STATE_DIR] : [];
+        await removeLeftovers({ brokers: kafkaConfig(env).brokers, prefix, codecs, stateDirs });
+      }
     },
   };
 }

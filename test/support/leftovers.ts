@@ -1,5 +1,5 @@
-// What a benchmark run leaves behind, found by its name prefix rather than listed, because the
-// processors under test create names of their own: changelog and repartition topics
+// What a test or benchmark run leaves behind, found by its name prefix rather than listed,
+// because the processors under test create names of their own: changelog and repartition topics
 // (`<appId>-*`), the Programme table's throwaway groups, output topics and their subjects.
 import { rmSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
@@ -35,7 +35,7 @@ export async function removeLeftovers(run: Leftovers): Promise<Removed> {
     await run.es.deleteIndexTemplate(run.views.template);
   }
   const kafka = new Kafka({
-    clientId: 'bench-clean-up',
+    clientId: 'reval-test-clean-up',
     brokers: run.brokers,
     logLevel: logLevel.NOTHING,
   });
