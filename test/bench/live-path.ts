@@ -32,6 +32,7 @@ import {
   spawnConnections,
   storeEntries,
   waitCaughtUp,
+  watchMemory,
   type Instance,
   type LiveApp,
   type Memory,
@@ -54,6 +55,8 @@ export interface Replay {
 
 export interface Restart {
   seconds: number;
+  /** The sampled peak from spawn to caught up, split into heap, external and the rest. */
+  peakMemory: Memory | undefined;
   load: number;
   restored: Restored;
   /** Entries of its stores once restored: what a fully compacted changelog would hold. */
@@ -236,12 +239,14 @@ async function restart(
   load: number,
 ): Promise<Restart> {
   const before = follower.records();
+  const memory = watchMemory(instance.port);
   const seconds = await secondsToReady(instance);
   const restored = restoredBy(instance.child);
   const entries = await storeEntries(instance.port);
   await waitCaughtUp(run.harness.kafka, app, [instance], follower, doctors);
   return {
     seconds,
+    peakMemory: await memory.stop(),
     load,
     restored,
     entries,

@@ -207,6 +207,34 @@ export async function memoryOf(port: number): Promise<Memory> {
   };
 }
 
+export interface MemoryWatch {
+  /** The sample with the highest RSS while watched (undefined if /metrics never answered). */
+  stop(): Promise<Memory | undefined>;
+}
+
+/**
+ * Samples a process's memory every quarter second, keeping the sample with the highest RSS,
+ * so that a peak can be split into V8 heap, external buffers and the rest.
+ */
+export function watchMemory(port: number): MemoryWatch {
+  let peak: Memory | undefined;
+  let watching = true;
+  const loop = (async () => {
+    while (watching) {
+      const now = await memoryOf(port).catch(() => undefined);
+      if (now && !(now.rssMb <= (peak?.rssMb ?? -1))) peak = now;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  })();
+  return {
+    stop: async () => {
+      watching = false;
+      await loop;
+      return peak;
+    },
+  };
+}
+
 /** Seconds from spawn to the first log line starting with `prefix`, if logged. */
 export function loggedAt(child: RevalChild, prefix: string): number | null {
   const line = child.logs.find((l) => l.msg.startsWith(prefix));

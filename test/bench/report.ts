@@ -265,7 +265,8 @@ function restartNote(name: string, r: Restart): string {
     `     ${name}: spawn → ${r.evicted === null ? '' : `predecessor evicted ${at(r.evicted)} → `}` +
     `"connections processor started" ${at(r.started)} → "tasks restored" ${at(r.restoredAt)} → /readyz 200 ${at(r.seconds)}; ` +
     `restored ${int(r.restored.records)} changelog records for ${int(r.entries)} store entries (restore ${r.restored.ms.join(' + ') || '?'} ms); ` +
-    `${int(r.writes)} records written to its output on the way back (0 expected)`
+    `${int(r.writes)} records written to its output on the way back (0 expected)` +
+    (r.peakMemory ? `\n       at its sampled peak: ${memoryNote(name, r.peakMemory)}` : '')
   );
 }
 

@@ -18,6 +18,8 @@ import {
   restoredBy,
   secondsToReady,
   waitCaughtUp,
+  watchMemory,
+  type Memory,
   type Restored,
 } from './live';
 import { seedPopulation } from './seed';
@@ -33,6 +35,8 @@ export interface ScalePoint {
   restored: Restored;
   /** VmHWM of the cold-started process once caught up: restore, then steady running. */
   coldPeakMb: number;
+  /** The sampled peak of the cold start, split into V8 heap, external buffers and the rest. */
+  coldPeak: Memory | undefined;
   load: number;
 }
 
@@ -81,10 +85,12 @@ export async function measureScale(options: ScaleOptions): Promise<ScalePoint[]>
         say('  cold start from an empty local store…');
         const load = loadavg()[0];
         instance = spawnLive(run, app, at);
+        const memory = watchMemory(instance.port);
         const coldSeconds = await secondsToReady(instance);
         const restored = restoredBy(instance.child);
         await waitCaughtUp(harness.kafka, app, [instance], follower, seeded.doctors);
         const coldPeakMb = instance.child.peakMb();
+        const coldPeak = await memory.stop();
         await instance.child.stop();
         say(`  ready in ${coldSeconds.toFixed(2)} s, ${coldPeakMb} MB`);
         points.push({
@@ -97,6 +103,7 @@ export async function measureScale(options: ScaleOptions): Promise<ScalePoint[]>
           coldSeconds,
           restored,
           coldPeakMb,
+          coldPeak,
           load,
         });
       } finally {
@@ -110,6 +117,9 @@ export async function measureScale(options: ScaleOptions): Promise<ScalePoint[]>
   return points;
 }
 
+const splitMemory = (m: Memory) =>
+  `${m.heapTotalMb.toFixed(0)} / ${m.externalMb.toFixed(0)} / ${(m.rssMb - m.heapTotalMb - m.externalMb).toFixed(0)} MB`;
+
 export function scaleReport(
   points: ScalePoint[],
   goals: { coldStartSeconds: number; processRssMb: number },
@@ -121,6 +131,7 @@ export function scaleReport(
     'cold start → ready',
     'restored (records, ms)',
     'peak RSS cold',
+    'sampled peak: heap / external / rest',
     'peak RSS replay',
     'store',
     'load (1 min)',
@@ -132,6 +143,7 @@ export function scaleReport(
     `${p.coldSeconds.toFixed(2)} s`,
     `${p.restored.records.toLocaleString('en-GB')}, ${p.restored.ms.join('+')}`,
     `${p.coldPeakMb} MB`,
+    p.coldPeak ? splitMemory(p.coldPeak) : '—',
     `${p.replayPeakMb} MB`,
     `${(p.storeBytes / 1e6).toFixed(0)} MB`,
     p.load.toFixed(2),
@@ -152,6 +164,8 @@ export function scaleReport(
     'replay: `reval run connections` under a fresh app id, from spawn until every lag gauge is 0, the group',
     'has committed every input partition and the output holds every doctor. cold start: spawn → /readyz 200',
     'after the local store was deleted (changelogs and committed offsets kept). peak RSS cold: VmHWM of that',
-    'process once caught up. store: bytes of its state directory after the replay.',
+    'process once caught up; sampled peak: /metrics every 250 ms over the same span, the sample with the',
+    'highest RSS split into the V8 heap (total), external memory (Buffers) and the rest (code, SQLite, malloc).',
+    'store: bytes of its state directory after the replay.',
   ].join('\n');
 }
