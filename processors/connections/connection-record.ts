@@ -1,8 +1,19 @@
 // The derived record as it travels on reval.connections: the rules' output plus the
 // bookkeeping (per-doctor version, time, contributing sources) of docs/rules.md §6.
+import type { RevalidationFields } from '../rules/revalidation';
 import type { DerivedConnection } from '../rules/types';
 
-export interface ConnectionRecord extends Omit<DerivedConnection, 'placementGrades'> {
+export type { HiddenDiscrepancy } from '../rules/types';
+
+/**
+ * The fields added with schema version 2 (docs/rules.md §4.9). The processor always writes
+ * them; they are optional here because a record written before them, decoded with its
+ * writer's schema (as the registry codecs do), does not have them.
+ */
+type AddedFields = keyof RevalidationFields;
+
+export interface ConnectionRecord
+  extends Omit<DerivedConnection, 'placementGrades' | AddedFields>, Partial<RevalidationFields> {
   placementGrades: string[];
   version: number;
   updatedTime: Date;
@@ -36,6 +47,12 @@ const COMPARED_FIELDS = [
   'discrepancy',
   'nextReevaluationDate',
   'selectedProgrammeMembershipUuid',
+  'tisStatus',
+  'lastUpdatedDate',
+  'gmcStatus',
+  'updatedBy',
+  'lastConnectionDateTime',
+  'hiddenDiscrepancies',
 ] as const satisfies readonly (keyof ConnectionRecord)[];
 
 /**

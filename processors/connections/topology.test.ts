@@ -288,6 +288,7 @@ describe('connections join', () => {
         underNotice: 'NO',
         admin: null,
         doctorStatus: 'NOT_STARTED',
+        lastUpdatedDate: '2026-11-25',
       },
     };
     feed([...aDoctorInTis(), document]);

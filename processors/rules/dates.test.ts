@@ -7,6 +7,7 @@ import {
   isInstant,
   isLocalDate,
   todayIn,
+  utcInstant,
 } from './dates';
 
 describe('isLocalDate', () => {
@@ -103,6 +104,16 @@ describe('instants', () => {
         },
       ),
     );
+  });
+
+  test.each([
+    ['2026-07-01T00:30:00+01:00', '2026-06-30T23:30:00.000Z'],
+    ['2026-06-30T23:30Z', '2026-06-30T23:30:00.000Z'],
+    ['2026-06-30T23:30:00.123456789Z', '2026-06-30T23:30:00.123Z'],
+    ['1969-12-31T23:59:59.9999Z', '1969-12-31T23:59:59.999Z'],
+    ['0001-01-01T00:00:00Z', '0001-01-01T00:00:00.000Z'],
+  ])('%s in UTC to the millisecond is %s', (instant, expected) => {
+    expect(utcInstant(instant)).toBe(expected);
   });
 });
 

@@ -120,6 +120,14 @@ export function isInstant(value: unknown): value is Instant {
   return instantNanos(value) !== null;
 }
 
+/** The same instant in UTC to the millisecond, as `Date.toISOString` writes it ('…T10:15:00.000Z'). */
+export function utcInstant(value: Instant): Instant {
+  const nanos = instantNanos(value);
+  if (nanos === null) throw new RangeError(`not an instant: ${value}`);
+  const millis = nanos / 1_000_000n - (nanos % 1_000_000n < 0n ? 1n : 0n);
+  return new Date(Number(millis)).toISOString();
+}
+
 /** Negative when a is earlier, 0 when the same instant (whatever the offsets), positive when later. */
 export function compareInstants(a: Instant, b: Instant): number {
   const [x, y] = [instantNanos(a), instantNanos(b)];

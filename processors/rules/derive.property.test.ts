@@ -18,6 +18,7 @@ import { DESIGNATED_BODIES } from './test-builders';
 import {
   EXCEPTION_REASONS,
   PROGRAMME_MEMBERSHIP_TYPES,
+  RECOMMENDATION_OUTCOMES,
   UNDER_NOTICE_VALUES,
   type DoctorInputs,
   type ProgrammeMembership,
@@ -100,6 +101,43 @@ const doctorInputs: fc.Arbitrary<DoctorInputs> = fc.record({
   tis: fc.option(tisPerson, { freq: 6 }),
   exceptionLog: fc.option(
     fc.record({ errorMessage: fc.option(fc.constant('failed')), timestamp: instant }),
+  ),
+  // Display fields only: no verdict and no re-evaluation date may depend on them.
+  revalidation: fc.option(
+    fc.record({
+      tisStatus: fc.option(fc.constantFrom('NOT_STARTED', 'SUBMITTED_TO_GMC')),
+      lastUpdatedDate: maybeDate,
+      connectionLogs: fc.uniqueArray(
+        fc.record({
+          id: fc.constantFrom('c1', 'c2', 'c3'),
+          updatedBy: fc.option(fc.constantFrom('Updated by GMC', 'admin@example.nhs.uk')),
+          requestTime: fc.option(instant),
+          responseCode: fc.option(fc.constantFrom('0', '100')),
+        }),
+        { maxLength: 3, selector: (entry) => entry.id },
+      ),
+      recommendations: fc.uniqueArray(
+        fc.record({
+          id: fc.constantFrom('r1', 'r2', 'r3'),
+          outcome: fc.option(fc.constantFrom(...RECOMMENDATION_OUTCOMES)),
+          actualSubmissionDate: maybeDate,
+          gmcSubmissionDate: maybeDate,
+        }),
+        { maxLength: 3, selector: (entry) => entry.id },
+      ),
+      hiddenDiscrepancies: fc.uniqueArray(
+        fc.record({
+          id: fc.constantFrom('h1', 'h2'),
+          gmcId: fc.constant('7000001'),
+          hiddenForDesignatedBodyCode: fc.option(fc.constantFrom(...codes)),
+          hiddenBy: fc.option(fc.constant('admin@example.nhs.uk')),
+          reason: fc.option(fc.constant('Known')),
+          hiddenDateTime: fc.option(instant),
+          hiddenUntilDate: maybeDate,
+        }),
+        { maxLength: 2, selector: (entry) => entry.id },
+      ),
+    }),
   ),
 });
 
@@ -364,6 +402,25 @@ describe('robustness', () => {
     });
     run(
       fc.property(withShuffledLists, date, ([original, reordered], today) => {
+        expect(derive(reordered, today)).toEqual(derive(original, today));
+      }),
+    );
+  });
+
+  test('the order of connection log entries, recommendations and hidden discrepancies does not matter', () => {
+    const withShuffledRecords = doctorInputs.chain((inputs) => {
+      const records = inputs.revalidation;
+      if (records === null) return fc.constant([inputs, inputs] as const);
+      return fc
+        .record({
+          connectionLogs: shuffled(records.connectionLogs),
+          recommendations: shuffled(records.recommendations),
+          hiddenDiscrepancies: shuffled(records.hiddenDiscrepancies),
+        })
+        .map((lists) => [inputs, { ...inputs, revalidation: { ...records, ...lists } }] as const);
+    });
+    run(
+      fc.property(withShuffledRecords, date, ([original, reordered], today) => {
         expect(derive(reordered, today)).toEqual(derive(original, today));
       }),
     );

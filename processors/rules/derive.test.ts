@@ -5,15 +5,19 @@
 import { todayIn, type LocalDate } from './dates';
 import { deriveConnection } from './derive';
 import {
+  connectionLog,
   curriculum,
   DESIGNATED_BODIES,
   doctor,
   exceptionLog,
   gmcState,
+  hiddenDiscrepancy,
   KSS,
   membership,
   person,
   placement,
+  recommendation,
+  revalidation,
   withMemberships,
   YORKSHIRE,
 } from './test-builders';
@@ -613,6 +617,12 @@ describe('display fields (section 6)', () => {
       existsInGmc: true,
       underNotice: 'ON_HOLD',
       admin: 'admin@example.nhs.uk',
+      tisStatus: null,
+      lastUpdatedDate: null,
+      gmcStatus: null,
+      updatedBy: null,
+      lastConnectionDateTime: null,
+      hiddenDiscrepancies: [],
     });
   });
 
@@ -654,6 +664,192 @@ describe('display fields (section 6)', () => {
       description: 'placements of an ignored (dummy) person show no grade',
       inputs: doctor({ tis: person({ role: 'DUMMY', placements: [placement()] }) }),
       expected: { placementGrades: [], nextReevaluationDate: null },
+    },
+  ])('$description', check);
+});
+
+describe("the revalidation services' records (section 4.9)", () => {
+  const withRecords = (overrides: Parameters<typeof revalidation>[0]) =>
+    doctor({ revalidation: revalidation(overrides) });
+
+  test.each<Golden>([
+    {
+      description: 'doctorsForDB gives the workflow status and the date it was last saved',
+      inputs: withRecords({ tisStatus: 'SUBMITTED_TO_GMC', lastUpdatedDate: '2026-06-30' }),
+      expected: { tisStatus: 'SUBMITTED_TO_GMC', lastUpdatedDate: '2026-06-30' },
+    },
+    {
+      description: 'no records at all: every field empty',
+      inputs: doctor({ revalidation: null }),
+      expected: {
+        tisStatus: null,
+        lastUpdatedDate: null,
+        gmcStatus: null,
+        updatedBy: null,
+        lastConnectionDateTime: null,
+        hiddenDiscrepancies: [],
+      },
+    },
+    {
+      description: 'the latest accepted request gives who changed the connection and when (UTC)',
+      inputs: withRecords({
+        connectionLogs: [
+          connectionLog({ id: 'c-1', updatedBy: 'a@nhs.net', requestTime: '2026-05-01T09:00:00Z' }),
+          connectionLog({
+            id: 'c-2',
+            updatedBy: 'b@nhs.net',
+            requestTime: '2026-06-30T11:15:00+01:00',
+          }),
+        ],
+      }),
+      expected: { updatedBy: 'b@nhs.net', lastConnectionDateTime: '2026-06-30T10:15:00.000Z' },
+    },
+    {
+      description: 'a request GMC refused does not count, however late',
+      inputs: withRecords({
+        connectionLogs: [
+          connectionLog({ id: 'c-1', updatedBy: 'a@nhs.net', requestTime: '2026-05-01T09:00:00Z' }),
+          connectionLog({
+            id: 'c-2',
+            updatedBy: 'b@nhs.net',
+            requestTime: '2026-06-30T10:15:00Z',
+            responseCode: '100',
+          }),
+        ],
+      }),
+      expected: { updatedBy: 'a@nhs.net', lastConnectionDateTime: '2026-05-01T09:00:00.000Z' },
+    },
+    {
+      description: 'a change GMC made counts, though it has no return code',
+      inputs: withRecords({
+        connectionLogs: [
+          connectionLog({ id: 'c-1', requestTime: '2026-05-01T09:00:00Z' }),
+          connectionLog({
+            id: 'c-2',
+            updatedBy: 'Updated by GMC',
+            requestTime: '2026-06-30T02:00:00Z',
+            responseCode: null,
+          }),
+        ],
+      }),
+      expected: { updatedBy: 'Updated by GMC', lastConnectionDateTime: '2026-06-30T02:00:00.000Z' },
+    },
+    {
+      description: 'an entry with neither a success code nor GMC as its author does not count',
+      inputs: withRecords({
+        connectionLogs: [connectionLog({ updatedBy: 'a@nhs.net', responseCode: null })],
+      }),
+      expected: { updatedBy: null, lastConnectionDateTime: null },
+    },
+    {
+      description: 'a counting entry without a request time ranks before every timed one',
+      inputs: withRecords({
+        connectionLogs: [
+          connectionLog({ id: 'c-1', updatedBy: 'a@nhs.net', requestTime: '2026-05-01T09:00:00Z' }),
+          connectionLog({ id: 'c-2', updatedBy: 'Updated by GMC', requestTime: null }),
+        ],
+      }),
+      expected: { updatedBy: 'a@nhs.net' },
+    },
+    {
+      description: 'the only counting entry has no request time: its author, and no time',
+      inputs: withRecords({
+        connectionLogs: [connectionLog({ updatedBy: 'Updated by GMC', requestTime: null })],
+      }),
+      expected: { updatedBy: 'Updated by GMC', lastConnectionDateTime: null },
+    },
+    {
+      description: 'two counting entries at the same instant: the larger id',
+      inputs: withRecords({
+        connectionLogs: [
+          connectionLog({ id: 'c-2', updatedBy: 'b@nhs.net' }),
+          connectionLog({ id: 'c-1', updatedBy: 'a@nhs.net' }),
+        ],
+      }),
+      expected: { updatedBy: 'b@nhs.net' },
+    },
+    {
+      description: "the latest submitted recommendation's outcome is the GMC status",
+      inputs: withRecords({
+        recommendations: [
+          recommendation({ id: 'r-1', outcome: 'Approved', actualSubmissionDate: '2021-06-01' }),
+          recommendation({
+            id: 'r-2',
+            outcome: 'Under Review',
+            actualSubmissionDate: '2026-06-01',
+          }),
+        ],
+      }),
+      expected: { gmcStatus: 'Under Review' },
+    },
+    {
+      description: 'a draft (no outcome yet) leaves the last outcome shown',
+      inputs: withRecords({
+        recommendations: [
+          recommendation({ id: 'r-1', outcome: 'Rejected', actualSubmissionDate: '2026-06-01' }),
+          recommendation({ id: 'r-2', outcome: null, actualSubmissionDate: null }),
+        ],
+      }),
+      expected: { gmcStatus: 'Rejected' },
+    },
+    {
+      description: 'same submission date: the later GMC due date, then the larger id',
+      inputs: withRecords({
+        recommendations: [
+          recommendation({ id: 'r-3', outcome: 'Rejected', gmcSubmissionDate: '2026-09-01' }),
+          recommendation({ id: 'r-1', outcome: 'Approved', gmcSubmissionDate: '2026-10-01' }),
+          recommendation({ id: 'r-2', outcome: 'Under Review', gmcSubmissionDate: '2026-10-01' }),
+        ],
+      }),
+      expected: { gmcStatus: 'Under Review' },
+    },
+    {
+      description: 'only drafts: no GMC status',
+      inputs: withRecords({ recommendations: [recommendation({ outcome: null })] }),
+      expected: { gmcStatus: null },
+    },
+    {
+      description: 'hidden discrepancies: every one, by designated body then id, times in UTC',
+      inputs: withRecords({
+        hiddenDiscrepancies: [
+          hiddenDiscrepancy({ id: 'h-2', hiddenForDesignatedBodyCode: YORKSHIRE }),
+          hiddenDiscrepancy({
+            id: 'h-3',
+            hiddenForDesignatedBodyCode: KSS,
+            hiddenDateTime: '2026-06-30T10:00:00+01:00',
+          }),
+          hiddenDiscrepancy({ id: 'h-1', hiddenForDesignatedBodyCode: YORKSHIRE }),
+        ],
+      }),
+      expected: {
+        // Code-unit order: 1-1RSG4X0 (Yorkshire) before 1-1RUZV1D (Kent, Surrey and Sussex).
+        hiddenDiscrepancies: [
+          hiddenDiscrepancy({ id: 'h-1', hiddenDateTime: '2026-06-30T09:00:00.000Z' }),
+          hiddenDiscrepancy({ id: 'h-2', hiddenDateTime: '2026-06-30T09:00:00.000Z' }),
+          hiddenDiscrepancy({
+            id: 'h-3',
+            hiddenForDesignatedBodyCode: KSS,
+            hiddenDateTime: '2026-06-30T09:00:00.000Z',
+          }),
+        ],
+      },
+    },
+    {
+      description: 'none of these changes a verdict',
+      inputs: doctor({
+        revalidation: revalidation({
+          connectionLogs: [connectionLog({ requestTime: '2026-07-01T09:00:00Z' })],
+          hiddenDiscrepancies: [hiddenDiscrepancy()],
+          recommendations: [recommendation()],
+        }),
+      }),
+      expected: {
+        ...CONNECTED,
+        designatedBody: YORKSHIRE,
+        tcsDesignatedBody: YORKSHIRE,
+        discrepancy: null,
+        exceptionReasons: [],
+      },
     },
   ])('$description', check);
 });

@@ -21,6 +21,7 @@ import {
   reevaluationTriggers,
   type ReevaluationTrigger,
 } from './reevaluation';
+import { revalidationFields } from './revalidation';
 import type { DerivedConnection, DoctorInputs, Placement, TisPerson } from './types';
 
 /** The derived record with the intermediate facts that decided it (for --explain). */
@@ -107,6 +108,7 @@ export function evaluateDoctor(
     existsInGmc: gmc?.existsInGmc ?? false,
     underNotice: gmc?.underNotice ?? null,
     admin: gmc?.admin ?? null,
+    ...revalidationFields(inputs.revalidation),
   };
   return { today, inputs, person, selection, ownerDesignatedBody, triggers, record };
 }

@@ -9,7 +9,13 @@ describe('evaluate input lines', () => {
   test('only the GMC number is required; nullable keys default to null and lists to empty', () => {
     expect(parseDoctorLine(line(minimal))).toEqual({
       ok: true,
-      inputs: { gmcReferenceNumber: '7000001', gmc: null, tis: null, exceptionLog: null },
+      inputs: {
+        gmcReferenceNumber: '7000001',
+        gmc: null,
+        tis: null,
+        exceptionLog: null,
+        revalidation: null,
+      },
     });
     const parsed = parseDoctorLine(
       line({
@@ -51,6 +57,51 @@ describe('evaluate input lines', () => {
           placements: [],
         },
         exceptionLog: null,
+        revalidation: null,
+      },
+    });
+  });
+
+  test("the revalidation services' records: lists default to empty, entries' nullable keys to null", () => {
+    expect(
+      parseDoctorLine(
+        line({
+          ...minimal,
+          revalidation: {
+            tisStatus: 'SUBMITTED_TO_GMC',
+            connectionLogs: [{ id: 'c-1', responseCode: '0' }],
+            recommendations: [{ id: 'r-1', outcome: 'Under Review' }],
+            hiddenDiscrepancies: [{ id: 'h-1', gmcId: '7000001' }],
+          },
+        }),
+      ),
+    ).toMatchObject({
+      ok: true,
+      inputs: {
+        revalidation: {
+          tisStatus: 'SUBMITTED_TO_GMC',
+          lastUpdatedDate: null,
+          connectionLogs: [{ id: 'c-1', updatedBy: null, requestTime: null, responseCode: '0' }],
+          recommendations: [
+            {
+              id: 'r-1',
+              outcome: 'Under Review',
+              actualSubmissionDate: null,
+              gmcSubmissionDate: null,
+            },
+          ],
+          hiddenDiscrepancies: [
+            {
+              id: 'h-1',
+              gmcId: '7000001',
+              hiddenForDesignatedBodyCode: null,
+              hiddenBy: null,
+              reason: null,
+              hiddenDateTime: null,
+              hiddenUntilDate: null,
+            },
+          ],
+        },
       },
     });
   });
@@ -139,6 +190,17 @@ describe('evaluate input lines', () => {
     [
       line({ ...minimal, exceptionLog: { timestamp: '2026-02-30T00:00:00Z' } }),
       /^exceptionLog\.timestamp: .*not an ISO-8601 instant/,
+    ],
+    [
+      line({ ...minimal, revalidation: { recommendations: [{ id: 'r', outcome: 'APPROVED' }] } }),
+      /^revalidation\.recommendations\[0\]\.outcome: .*"Approved"/,
+    ],
+    [
+      line({
+        ...minimal,
+        revalidation: { connectionLogs: [{ id: 'c', requestTime: '2026-06-30' }] },
+      }),
+      /^revalidation\.connectionLogs\[0\]\.requestTime: .*not an ISO-8601 instant/,
     ],
   ])('%s is refused: %s', (text, problem) => {
     const parsed = parseDoctorLine(text);

@@ -7,7 +7,12 @@
 import { z } from 'zod';
 import { isInstant, isLocalDate } from './dates';
 import { gmcNumberOf } from './identity';
-import { PROGRAMME_MEMBERSHIP_TYPES, UNDER_NOTICE_VALUES, type DoctorInputs } from './types';
+import {
+  PROGRAMME_MEMBERSHIP_TYPES,
+  RECOMMENDATION_OUTCOMES,
+  UNDER_NOTICE_VALUES,
+  type DoctorInputs,
+} from './types';
 
 const localDate = z.string().refine(isLocalDate, {
   error: (issue) => `${JSON.stringify(issue.input)} is not a real calendar date (YYYY-MM-DD)`,
@@ -102,11 +107,44 @@ const exceptionLog = z.strictObject({
   timestamp: instant,
 });
 
+const connectionLogEntry = z.strictObject({
+  id: text,
+  updatedBy: optional(text),
+  requestTime: optional(instant),
+  responseCode: optional(text),
+});
+
+const recommendation = z.strictObject({
+  id: text,
+  outcome: optional(z.enum(RECOMMENDATION_OUTCOMES)),
+  actualSubmissionDate: optional(localDate),
+  gmcSubmissionDate: optional(localDate),
+});
+
+const hiddenDiscrepancy = z.strictObject({
+  id: text,
+  gmcId: text,
+  hiddenForDesignatedBodyCode: optional(text),
+  hiddenBy: optional(text),
+  reason: optional(text),
+  hiddenDateTime: optional(instant),
+  hiddenUntilDate: optional(localDate),
+});
+
+const revalidation = z.strictObject({
+  tisStatus: optional(text),
+  lastUpdatedDate: optional(localDate),
+  connectionLogs: z.array(connectionLogEntry).default([]),
+  recommendations: z.array(recommendation).default([]),
+  hiddenDiscrepancies: z.array(hiddenDiscrepancy).default([]),
+});
+
 export const doctorInputsSchema = z.strictObject({
   gmcReferenceNumber,
   gmc: optional(gmcState),
   tis: optional(tisPerson),
   exceptionLog: optional(exceptionLog),
+  revalidation: optional(revalidation),
 }) satisfies z.ZodType<DoctorInputs, unknown>;
 
 export type ParsedLine = { ok: true; inputs: DoctorInputs } | { ok: false; problem: string };

@@ -3,12 +3,16 @@
 import designatedBodyTable from './designated-bodies.json';
 import { buildDesignatedBodyMap } from './designated-body';
 import type {
+  ConnectionLogEntry,
   CurriculumMembership,
   DoctorInputs,
   ExceptionLog,
   GmcState,
+  HiddenDiscrepancy,
   Placement,
   ProgrammeMembership,
+  Recommendation,
+  RevalidationRecords,
   TisPerson,
 } from './types';
 
@@ -80,6 +84,54 @@ export function exceptionLog(overrides: Partial<ExceptionLog> = {}): ExceptionLo
   };
 }
 
+/** A connect request from the screens that GMC accepted on 30 June. */
+export function connectionLog(overrides: Partial<ConnectionLogEntry> = {}): ConnectionLogEntry {
+  return {
+    id: 'c-1',
+    updatedBy: 'admin@example.nhs.uk',
+    requestTime: '2026-06-30T10:15:00Z',
+    responseCode: '0',
+    ...overrides,
+  };
+}
+
+/** A recommendation submitted on 1 June and approved. */
+export function recommendation(overrides: Partial<Recommendation> = {}): Recommendation {
+  return {
+    id: 'r-1',
+    outcome: 'Approved',
+    actualSubmissionDate: '2026-06-01',
+    gmcSubmissionDate: '2026-09-01',
+    ...overrides,
+  };
+}
+
+/** The Yorkshire administrator hid this doctor's discrepancy on 30 June. */
+export function hiddenDiscrepancy(overrides: Partial<HiddenDiscrepancy> = {}): HiddenDiscrepancy {
+  return {
+    id: 'h-1',
+    gmcId: '7000001',
+    hiddenForDesignatedBodyCode: YORKSHIRE,
+    hiddenBy: 'admin@example.nhs.uk',
+    reason: 'Leaving the programme',
+    hiddenDateTime: '2026-06-30T09:00:00Z',
+    hiddenUntilDate: '2026-12-31',
+    ...overrides,
+  };
+}
+
+/** The doctorsForDB document's own fields, and no log, recommendation or hidden discrepancy. */
+export function revalidation(overrides: Partial<RevalidationRecords> = {}): RevalidationRecords {
+  return {
+    tisStatus: 'NOT_STARTED',
+    lastUpdatedDate: '2026-06-30',
+    connectionLogs: [],
+    recommendations: [],
+    hiddenDiscrepancies: [],
+    ...overrides,
+  };
+}
+
 /** A doctor in TIS and GMC with no exception log, unless told otherwise. */
 export function doctor(overrides: Partial<DoctorInputs> = {}): DoctorInputs {
   return {
@@ -87,6 +139,7 @@ export function doctor(overrides: Partial<DoctorInputs> = {}): DoctorInputs {
     gmc: gmcState(),
     tis: person(),
     exceptionLog: null,
+    revalidation: null,
     ...overrides,
   };
 }

@@ -99,12 +99,63 @@ export interface ExceptionLog {
   timestamp: Instant;
 }
 
+/** GMC's outcome of a revalidation recommendation, labelled as the screens show it. */
+export const RECOMMENDATION_OUTCOMES = ['Approved', 'Rejected', 'Under Review'] as const;
+export type RecommendationOutcome = (typeof RECOMMENDATION_OUTCOMES)[number];
+
+/** An entry of the connection service's `connectionLogs`: a connection change or request. */
+export interface ConnectionLogEntry {
+  id: string;
+  /** The administrator's e-mail, or `Updated by GMC` for a change GMC made. */
+  updatedBy: string | null;
+  requestTime: Instant | null;
+  /** GMC's return code for a request made from the screens; none for a change GMC made. */
+  responseCode: string | null;
+}
+
+/** A recommendation of the recommendation service (`recommendation`); outcome once submitted. */
+export interface Recommendation {
+  id: string;
+  outcome: RecommendationOutcome | null;
+  actualSubmissionDate: LocalDate | null;
+  gmcSubmissionDate: LocalDate | null;
+}
+
+/** A discrepancy an administrator hid for one designated body (`hiddenDiscrepancy`). */
+export interface HiddenDiscrepancy {
+  id: string;
+  /** The doctor's GMC number. */
+  gmcId: string;
+  hiddenForDesignatedBodyCode: string | null;
+  hiddenBy: string | null;
+  reason: string | null;
+  hiddenDateTime: Instant | null;
+  hiddenUntilDate: LocalDate | null;
+}
+
+/**
+ * What the revalidation services hold about the doctor besides GMC's data (section 4.9): the
+ * doctorsForDB document's own fields, the connection log, the recommendations and the hidden
+ * discrepancies. Every list in any order: the rules pick and sort.
+ */
+export interface RevalidationRecords {
+  /** doctorsForDB `doctorStatus`: where the doctor is in the recommendation workflow. */
+  tisStatus: string | null;
+  /** doctorsForDB `lastUpdatedDate`. */
+  lastUpdatedDate: LocalDate | null;
+  connectionLogs: readonly ConnectionLogEntry[];
+  recommendations: readonly Recommendation[];
+  hiddenDiscrepancies: readonly HiddenDiscrepancy[];
+}
+
 /** One doctor's assembled view, keyed by GMC reference number. */
 export interface DoctorInputs {
   gmcReferenceNumber: string;
   gmc: GmcState | null;
   tis: TisPerson | null;
   exceptionLog: ExceptionLog | null;
+  /** Null when the revalidation services hold nothing of the doctor but the GMC state. */
+  revalidation: RevalidationRecords | null;
 }
 
 /** The derived record: what the Connections screens show for one doctor (section 6). */
@@ -134,4 +185,16 @@ export interface DerivedConnection {
   existsInGmc: boolean;
   underNotice: UnderNotice | null;
   admin: string | null;
+  /** doctorsForDB `doctorStatus` (e.g. NOT_STARTED, SUBMITTED_TO_GMC). */
+  tisStatus: string | null;
+  /** doctorsForDB `lastUpdatedDate`. */
+  lastUpdatedDate: LocalDate | null;
+  /** The outcome label (RECOMMENDATION_OUTCOMES) of the latest recommendation that has one. */
+  gmcStatus: string | null;
+  /** `updatedBy` of the latest connection log entry that counts. */
+  updatedBy: string | null;
+  /** That entry's request time, in UTC ('2026-11-30T10:15:00.000Z'). */
+  lastConnectionDateTime: Instant | null;
+  /** By designated body, then id; times in UTC. */
+  hiddenDiscrepancies: HiddenDiscrepancy[];
 }

@@ -137,6 +137,7 @@ export function populationInputs(
       gmcReferenceNumber: state.gmcReferenceNumber,
       tis: null,
       exceptionLog: null,
+      revalidation: null,
       gmc: {
         designatedBody: state.designatedBody,
         existsInGmc: state.existsInGmc,
@@ -155,6 +156,7 @@ export function populationInputs(
       gmcReferenceNumber: person.gmcReferenceNumber,
       gmc: existing?.gmc ?? null,
       exceptionLog: null,
+      revalidation: null,
       tis: {
         personId: person.personId,
         role: person.role,

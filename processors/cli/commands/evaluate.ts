@@ -137,7 +137,13 @@ Input: one JSON object per line (blank lines are skipped), e.g.
              "endDate": "2027-08-05", "programmeName": "General Practice", "owner": "Yorkshire and the Humber",
              "curriculumMemberships": [{"id": 1, "curriculumStartDate": "2025-08-06", "curriculumEndDate": "2027-08-05"}]}],
            "placements": [{"gradeId": 279, "dateFrom": "2025-08-06", "dateTo": "2026-08-04"}]},
-   "exceptionLog": null}
+   "exceptionLog": null,
+   "revalidation": {"tisStatus": "SUBMITTED_TO_GMC", "lastUpdatedDate": "2026-06-30",
+           "connectionLogs": [{"id": "c-1", "updatedBy": "admin@example.nhs.uk",
+             "requestTime": "2026-06-30T10:15:00Z", "responseCode": "0"}],
+           "recommendations": [{"id": "r-1", "outcome": "Under Review", "actualSubmissionDate": "2026-06-01",
+             "gmcSubmissionDate": "2026-09-01"}],
+           "hiddenDiscrepancies": []}}
 (written on one line). Keys whose value may be null may be left out; unknown keys are errors.
 
 Output: one JSON object per doctor with connectionStatus, connectionReason, designatedBody (GMC),

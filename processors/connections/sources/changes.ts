@@ -87,6 +87,8 @@ export interface DoctorsForDbRow {
   underNotice: UnderNotice | null;
   admin: string | null;
   doctorStatus: string | null;
+  /** When the recommendation service (or doctors-sync) last saved the document, as a date. */
+  lastUpdatedDate: LocalDate | null;
 }
 
 /** An `exceptionLogs` document: a failed GMC connect/disconnect request. */

@@ -123,6 +123,7 @@ test('every format of a doctorsForDB document decodes to the same changes', asyn
         underNotice: 'ON_HOLD',
         admin: null,
         doctorStatus: null,
+        lastUpdatedDate: null,
       },
     },
     {

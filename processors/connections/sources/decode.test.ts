@@ -113,6 +113,7 @@ describe.each(FORMATS)('decodeChange from %s bytes', (format) => {
       underNotice: null,
       admin: null,
       doctorStatus: null,
+      lastUpdatedDate: null,
     };
     expect(changes).toEqual([
       { source: 'doctorsForDB', key: '7654321', op: 'upsert', row },

@@ -39,6 +39,7 @@ const doctorRow: DoctorsForDbRow = {
   underNotice: 'NO',
   admin: null,
   doctorStatus: 'NOT_STARTED',
+  lastUpdatedDate: '2026-03-01',
 };
 
 const exceptionLog = {

@@ -72,6 +72,7 @@ const ROW_SCHEMAS = {
     underNotice: nullableEnum(UNDER_NOTICE_VALUES, { Yes: 'YES', No: 'NO', 'On Hold': 'ON_HOLD' }),
     admin: nullableText,
     doctorStatus: nullableText,
+    lastUpdatedDate: mongoDate,
   }),
   exceptionLogs: z.object({
     id: text,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { deriveConnection } from '../../rules/derive';
 import type { DesignatedBodyMap } from '../../rules/designated-body';
 import { todayIn, type LocalDate } from '../../rules/dates';
-import type { DoctorInputs, TisPerson } from '../../rules/types';
+import type { DoctorInputs, RevalidationRecords, TisPerson } from '../../rules/types';
 import type { ProcessorContext, Unreadable } from '../../streams/topology';
 import {
   fingerprint,
@@ -260,6 +260,20 @@ function doctorInputs(
     tis,
     gmc: gmcStateOf(state.sync, copy),
     exceptionLog: latestExceptionLog(Object.values(state.logs)),
+    revalidation: revalidationOf(copy),
+  };
+}
+
+/** The revalidation services' own records of the doctor (docs/rules.md §4.9). */
+function revalidationOf(copy: DoctorsForDbRow | undefined): RevalidationRecords | null {
+  if (!copy) return null;
+  return {
+    tisStatus: copy.doctorStatus,
+    // A document stored before this field was read lacks it.
+    lastUpdatedDate: copy.lastUpdatedDate ?? null,
+    connectionLogs: [],
+    recommendations: [],
+    hiddenDiscrepancies: [],
   };
 }
 
