@@ -1,17 +1,34 @@
-// Makes the views exist: the template, a first generation and every alias. Idempotent and
-// safe when two sinks start at once: the first generation has a fixed name, and an index is
-// created together with its aliases, so the loser of the race finds both already there.
+// Makes the views exist: per view set the template, a first generation and every alias.
+// Idempotent and safe when two sinks start at once: the first generation has a fixed name,
+// and an index is created together with its aliases, so the loser of the race finds both
+// already there. It must run before any reader starts: the old services create a concrete
+// index under a name they read when it is missing (docs/readers.md §2).
 import type { AliasAction, ElasticsearchClient } from '../platform/elasticsearch';
 import type { Logger } from '../platform/logger';
-import { DOCTOR_INDEX_SETTINGS, DOCTOR_MAPPINGS, MAPPING_VERSION } from './mappings';
+import { DOCTOR_INDEX_SETTINGS } from './mappings';
+import type { ViewSet } from './view-sets';
 import { aliasDefinitions, allAliases, generationIndex, type ViewNames } from './views';
 
-export async function putDoctorTemplate(es: ElasticsearchClient, names: ViewNames): Promise<void> {
+/** A name the views need as an alias is held by a concrete index: nothing can fix that safely. */
+export class ViewNameTakenError extends Error {
+  constructor(readonly indices: string[]) {
+    super(
+      `${indices.join(', ')} ${indices.length === 1 ? 'is a concrete index' : 'are concrete indices'}, ` +
+        'but the views need the name as an alias. A reader that started before the es-sink may ' +
+        'have created it empty (Spring Data creates a missing @Document index). Stop that ' +
+        'reader, delete the index (`DELETE /<name>`) after checking it holds nothing you need, ' +
+        'then start the es-sink before the readers',
+    );
+    this.name = 'ViewNameTakenError';
+  }
+}
+
+export async function putViewTemplate(es: ElasticsearchClient, set: ViewSet): Promise<void> {
   await es.putIndexTemplate(
-    names.template,
-    [names.indexPattern],
-    { settings: DOCTOR_INDEX_SETTINGS, mappings: DOCTOR_MAPPINGS },
-    { mappingVersion: MAPPING_VERSION, managedBy: 'reval-stream es-sink' },
+    set.names.template,
+    [set.names.indexPattern],
+    { settings: DOCTOR_INDEX_SETTINGS, mappings: set.mappings },
+    { mappingVersion: set.mappingVersion, managedBy: 'reval-stream es-sink' },
   );
 }
 
@@ -25,19 +42,28 @@ export async function currentIndex(
   return writeTarget?.index ?? null;
 }
 
-/** Returns the index the views point at after making sure they all exist. */
+/** Makes every set's views exist; answers the index each set's views point at, in order. */
 export async function ensureViews(
   es: ElasticsearchClient,
-  names: ViewNames,
+  sets: ViewSet[],
   logger: Logger,
-): Promise<string> {
+): Promise<string[]> {
   await es.waitUntilReady();
-  await putDoctorTemplate(es, names);
+  const taken = await es.concreteIndicesNamed(sets.flatMap((set) => allAliases(set.names)));
+  if (taken.length > 0) throw new ViewNameTakenError(taken);
+  const indices: string[] = [];
+  for (const set of sets) indices.push(await ensureViewSet(es, set, logger));
+  return indices;
+}
+
+async function ensureViewSet(es: ElasticsearchClient, set: ViewSet, logger: Logger) {
+  const { names } = set;
+  await putViewTemplate(es, set);
   let index = await currentIndex(es, names);
   if (index === null) {
     const first = generationIndex(names, 1);
     const outcome = await es.createIndex(first, { aliases: aliasDefinitions(names) });
-    logger.info({ index: first, outcome }, 'first generation of the doctor views');
+    logger.info({ index: first, outcome }, `first generation of the ${set.label}`);
     index = await currentIndex(es, names);
     if (index === null) {
       throw new Error(
@@ -46,7 +72,7 @@ export async function ensureViews(
     }
   }
   await addMissingAliases(es, names, index, logger);
-  await extendMapping(es, index, logger);
+  await extendMapping(es, set, index, logger);
   return index;
 }
 
@@ -70,13 +96,13 @@ async function addMissingAliases(
  * A new version may add fields; adding them to the live index keeps the strict mapping from
  * rejecting the new documents. A change that is not additive fails here and needs a rebuild.
  */
-async function extendMapping(es: ElasticsearchClient, index: string, logger: Logger) {
+async function extendMapping(es: ElasticsearchClient, set: ViewSet, index: string, logger: Logger) {
   try {
-    await es.putMapping(index, DOCTOR_MAPPINGS);
+    await es.putMapping(index, set.mappings);
   } catch (error) {
     logger.error(
       { err: error, index },
-      'the live index mapping cannot take the current mapping: run `reval rebuild`',
+      `the live index mapping of the ${set.label} cannot take the current mapping: run \`reval rebuild\``,
     );
   }
 }

@@ -6,14 +6,15 @@ import {
   ElasticsearchRequestError,
   type BulkOperation,
   type ElasticsearchClient,
+  type EsDocument,
 } from '../platform/elasticsearch';
 import type { Logger } from '../platform/logger';
 import { metrics } from '../platform/metrics';
 import type { SinkAction } from './doctor-document';
 import { backoffDelay, DEFAULT_BACKOFF, verdictFor, type BackoffPolicy } from './retry-policy';
 
-export interface WriteItem<S> {
-  action: SinkAction;
+export interface WriteItem<S, D extends object = object> {
+  action: SinkAction<D>;
   /** Whatever the dead-letter queue needs to point back at the input, e.g. the Kafka record. */
   source: S;
 }
@@ -249,9 +250,14 @@ export class BulkWriter<S> {
   }
 }
 
-function toOperation(action: SinkAction): BulkOperation {
+function toOperation(action: SinkAction<object>): BulkOperation {
   return action.kind === 'index'
-    ? { action: 'index', id: action.id, version: action.version, document: action.document }
+    ? {
+        action: 'index',
+        id: action.id,
+        version: action.version,
+        document: action.document as EsDocument,
+      }
     : { action: 'delete', id: action.id, version: action.version };
 }
 

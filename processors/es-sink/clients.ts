@@ -1,19 +1,18 @@
 // What the live sink and the rebuild both work with: the service clients, the dead-letter
-// queue, the view names and the topic they read.
+// queue, the view names (own and legacy) and the topic they read.
 import type { DeadLetterQueue } from '../platform/dead-letters';
 import type { ElasticsearchClient } from '../platform/elasticsearch';
 import type { KafkaClient } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
 import type { SchemaRegistryCodecs } from '../platform/registry';
-import type { ViewNames } from './views';
+import type { ViewNamesOfSink } from './view-sets';
 
-export interface EsClients {
+export interface EsClients extends ViewNamesOfSink {
   kafka: KafkaClient;
   codecs: SchemaRegistryCodecs;
   es: ElasticsearchClient;
   deadLetters: DeadLetterQueue;
   logger: Logger;
-  views: ViewNames;
   /** Usually reval.connections. */
   topic: string;
 }

@@ -3,10 +3,10 @@
 import type { KafkaRecord } from '../platform/kafka';
 import type { SchemaRegistryCodecs } from '../platform/registry';
 import type { WriteItem } from './bulk-writer';
-import { toSinkAction, VERSION_HEADER } from './doctor-document';
+import { toSinkAction, VERSION_HEADER, type DoctorDocument } from './doctor-document';
 
 export interface DecodedBatch {
-  items: WriteItem<KafkaRecord>[];
+  items: WriteItem<KafkaRecord, DoctorDocument>[];
   rejected: { record: KafkaRecord; reason: string }[];
 }
 

@@ -2,14 +2,19 @@
 // actions in golden/doctor-documents.json. A change there is a change to what the UI reads.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toSinkAction, type ConnectionRecord, type KeyedValue } from './doctor-document';
+import {
+  toSinkAction,
+  type ConnectionRecord,
+  type KeyedValue,
+  type ReaderFields,
+} from './doctor-document';
 import { DOCTOR_PROPERTIES } from './mappings';
 
 const golden = JSON.parse(
   readFileSync(join(__dirname, 'golden', 'doctor-documents.json'), 'utf8'),
 ) as Record<string, unknown>;
 
-const connected: ConnectionRecord = {
+const connected: ConnectionRecord & ReaderFields = {
   gmcReferenceNumber: '1234567',
   tcsPersonId: 40321,
   doctorFirstName: 'Ada',
@@ -27,6 +32,22 @@ const connected: ConnectionRecord = {
   existsInGmc: true,
   underNotice: 'NO',
   admin: 'admin@hee.nhs.uk',
+  tisStatus: 'READY_TO_REVIEW',
+  lastUpdatedDate: '2025-11-20',
+  gmcStatus: 'Under Review',
+  updatedBy: 'admin@hee.nhs.uk',
+  lastConnectionDateTime: '2025-11-24T09:30:00.000Z',
+  hiddenDiscrepancies: [
+    {
+      id: '6560b0f2c9e77c0001a1b2c3',
+      gmcId: '1234567',
+      hiddenForDesignatedBodyCode: '1-1RUZV1D',
+      hiddenBy: 'admin@hee.nhs.uk',
+      reason: 'Awaiting the trainee',
+      hiddenDateTime: '2025-11-24T09:31:00.000Z',
+      hiddenUntilDate: null,
+    },
+  ],
   connectionStatus: 'CONNECTED',
   connectionReason: null,
   exceptionReasons: [],
@@ -38,6 +59,7 @@ const connected: ConnectionRecord = {
   sources: ['tis', 'gmc', 'doctorsForDB'],
 };
 
+// Written before the reader fields existed: they index as empty.
 const visitor: ConnectionRecord = {
   gmcReferenceNumber: '7654321',
   tcsPersonId: null,

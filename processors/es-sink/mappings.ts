@@ -13,7 +13,7 @@ const searchableName = {
 };
 
 /** Bumped whenever a field changes; a change that is not additive needs `reval rebuild`. */
-export const MAPPING_VERSION = 1;
+export const MAPPING_VERSION = 2;
 
 export const DOCTOR_PROPERTIES: Record<keyof DoctorDocument, Record<string, unknown>> = {
   gmcReferenceNumber: keyword,
@@ -33,6 +33,23 @@ export const DOCTOR_PROPERTIES: Record<keyof DoctorDocument, Record<string, unkn
   existsInGmc: { type: 'boolean' },
   underNotice: keyword,
   admin: keyword,
+  tisStatus: keyword,
+  lastUpdatedDate: date,
+  gmcStatus: keyword,
+  updatedBy: keyword,
+  lastConnectionDateTime: { type: 'date', format: 'strict_date_optional_time' },
+  hiddenDiscrepancies: {
+    type: 'nested',
+    properties: {
+      id: keyword,
+      gmcId: keyword,
+      hiddenForDesignatedBodyCode: keyword,
+      hiddenBy: keyword,
+      reason: { type: 'text' },
+      hiddenDateTime: { type: 'date', format: 'strict_date_optional_time' },
+      hiddenUntilDate: date,
+    },
+  },
   connectionStatus: keyword,
   connectionReason: keyword,
   exceptionReasons: keyword,

@@ -1,5 +1,6 @@
-// `reval rebuild`: a new generation of the doctor index, filled by replaying reval.connections
-// from the beginning, then every alias swapped to it in one atomic `_aliases` call.
+// `reval rebuild`: a new generation of each view set's index (the project's own views, and the
+// legacy projection unless switched off), filled by replaying reval.connections from the
+// beginning, then every alias of every set swapped in one atomic `_aliases` call.
 //
 // Why no update of the live sink can be lost: the live sink keeps writing through the write
 // alias, i.e. to the old index, until the swap. The rebuild's reader never stops following
@@ -11,13 +12,15 @@
 import type { EsClients } from './clients';
 import { randomUUID } from 'node:crypto';
 import { ElasticsearchRequestError, type ElasticsearchClient } from '../platform/elasticsearch';
-import type { KafkaRecord, RunningConsumer } from '../platform/kafka';
+import type { RunningConsumer } from '../platform/kafka';
 import { ensureViews } from './bootstrap';
-import { BulkWriter, type BulkWriterOptions, type WriteTally } from './bulk-writer';
+import type { BulkWriterOptions, WriteTally } from './bulk-writer';
 import { CatchUpTracker, recordsBetween } from './catch-up';
 import { decodeRecords } from './decode';
 import { BULK_LOAD_SETTINGS, LIVE_SETTINGS } from './mappings';
-import { generationIndex, nextGeneration, swapActions, type ViewNames } from './views';
+import { viewSetsOf, type ViewSet } from './view-sets';
+import { ViewWriters } from './view-writers';
+import { generationIndex, nextGeneration, swapActions } from './views';
 
 export const REBUILD_PROCESSOR = 'es-rebuild';
 
@@ -46,8 +49,10 @@ export interface RebuildOptions {
 
 export interface RebuildReport extends WriteTally {
   topic: string;
+  /** The own views' generations; `generations` has every set's. */
   previousIndex: string;
   index: string;
+  generations: { views: ViewSet['label']; previousIndex: string; index: string }[];
   records: number;
   deadLettered: number;
   seconds: number;
@@ -67,25 +72,20 @@ export async function rebuild(
   options: RebuildOptions,
   deps: RebuildDependencies,
 ): Promise<RebuildReport> {
-  const { kafka, es, logger, views } = deps;
+  const { kafka, es, logger } = deps;
+  const sets = viewSetsOf(deps);
   const started = performance.now();
   const phases = new PhaseClock();
   const topic = options.fromSources ? await recompute(deps) : deps.topic;
   phases.lap('recompute');
 
   // The views must exist so that the swap can move them (and a racing sink cannot add them).
-  const previousIndex = await ensureViews(es, views, logger);
-  const index = generationIndex(
-    views,
-    nextGeneration(views, await es.indicesMatching(views.indexPattern)),
-  );
-  if ((await es.createIndex(index, { settings: BULK_LOAD_SETTINGS })) === 'exists') {
-    throw new RebuildConflictError(`${index} already exists: is another rebuild running?`);
-  }
-  logger.info({ topic, index, previousIndex }, 'rebuilding the doctor views');
+  const previousIndices = await ensureViews(es, sets, logger);
+  const indices = await createGenerations(es, sets);
+  logger.info({ topic, indices, previousIndices }, 'rebuilding the doctor views');
   phases.lap('prepare');
 
-  const replay = new Replay(deps, topic, index);
+  const replay = new Replay(deps, sets, topic, indices);
   let swapped = false;
   try {
     const ends = await kafka.endOffsets(topic);
@@ -96,22 +96,24 @@ export async function rebuild(
     // Catch up with what was written meanwhile, so readers meet a fresh index at the swap.
     deps.progress?.phase('catching up');
     await replay.reach(await kafka.endOffsets(topic));
-    await es.putSettings(index, LIVE_SETTINGS);
-    await es.refresh(index);
+    for (const index of indices) {
+      await es.putSettings(index, LIVE_SETTINGS);
+      await es.refresh(index);
+    }
     phases.lap('catchUp');
-    await deps.beforeSwap?.(index);
+    await deps.beforeSwap?.(indices[0]);
     deps.progress?.phase('swapping');
-    await swap(es, views, previousIndex, index);
+    await swap(es, sets, previousIndices, indices);
     swapped = true;
-    logger.info({ index, previousIndex }, 'aliases swapped');
+    logger.info({ indices, previousIndices }, 'aliases swapped');
     phases.lap('swap');
     deps.progress?.phase('after swap');
     await replay.reach(await kafka.endOffsets(topic));
-    await es.refresh(index);
+    for (const index of indices) await es.refresh(index);
     phases.lap('afterSwap');
   } catch (error) {
-    // Before the swap nobody reads the new index: drop it. After, it is live: keep both.
-    if (!swapped) await es.deleteIndex(index).catch(() => undefined);
+    // Before the swap nobody reads the new indices: drop them. After, they are live: keep all.
+    if (!swapped) for (const index of indices) await es.deleteIndex(index).catch(() => undefined);
     throw error;
   } finally {
     await replay.stop();
@@ -119,15 +121,20 @@ export async function rebuild(
   }
 
   const previousIndexDeleted = !options.keepOld;
-  if (previousIndexDeleted) await es.deleteIndex(previousIndex);
+  if (previousIndexDeleted) for (const index of previousIndices) await es.deleteIndex(index);
   phases.lap('cleanup');
   const report: RebuildReport = {
     topic,
-    previousIndex,
-    index,
-    ...replay.writer.tally,
+    previousIndex: previousIndices[0],
+    index: indices[0],
+    generations: sets.map((set, i) => ({
+      views: set.label,
+      previousIndex: previousIndices[i],
+      index: indices[i],
+    })),
+    ...replay.writers.tally,
     records: replay.records,
-    deadLettered: replay.deadLettered + replay.writer.tally.malformed,
+    deadLettered: replay.deadLettered + replay.writers.malformed,
     seconds: (performance.now() - started) / 1000,
     phases: phases.seconds,
     previousIndexDeleted,
@@ -136,14 +143,29 @@ export async function rebuild(
   return report;
 }
 
-async function swap(es: ElasticsearchClient, views: ViewNames, from: string, to: string) {
+/** Each set's next generation, empty and tuned for bulk loading; all or none. */
+async function createGenerations(es: ElasticsearchClient, sets: ViewSet[]): Promise<string[]> {
+  const created: string[] = [];
+  for (const set of sets) {
+    const existing = await es.indicesMatching(set.names.indexPattern);
+    const index = generationIndex(set.names, nextGeneration(set.names, existing));
+    if ((await es.createIndex(index, { settings: BULK_LOAD_SETTINGS })) === 'exists') {
+      for (const mine of created) await es.deleteIndex(mine).catch(() => undefined);
+      throw new RebuildConflictError(`${index} already exists: is another rebuild running?`);
+    }
+    created.push(index);
+  }
+  return created;
+}
+
+async function swap(es: ElasticsearchClient, sets: ViewSet[], from: string[], to: string[]) {
   try {
-    await es.updateAliases(swapActions(views, from, to));
+    await es.updateAliases(sets.flatMap((set, i) => swapActions(set.names, from[i], to[i])));
   } catch (error) {
-    // 404: the aliases, or the whole previous index, are gone from under us.
+    // 404: the aliases, or a whole previous index, are gone from under us.
     if (error instanceof ElasticsearchRequestError && error.status === 404) {
       throw new RebuildConflictError(
-        `the views left ${from} during the rebuild (another rebuild swapped first): nothing changed`,
+        `the views left ${from.join(', ')} during the rebuild (another rebuild swapped first): nothing changed`,
       );
     }
     throw error;
@@ -169,9 +191,9 @@ class PhaseClock {
   }
 }
 
-/** Follows the topic from the beginning into the new index until told where to stop. */
+/** Follows the topic from the beginning into the new indices until told where to stop. */
 class Replay {
-  readonly writer: BulkWriter<KafkaRecord>;
+  readonly writers: ViewWriters;
   records = 0;
   deadLettered = 0;
   private readonly tracker = new CatchUpTracker();
@@ -179,17 +201,20 @@ class Replay {
 
   constructor(
     private readonly deps: RebuildDependencies,
+    sets: ViewSet[],
     private readonly topic: string,
-    index: string,
+    indices: string[],
   ) {
-    this.writer = new BulkWriter<KafkaRecord>(
+    this.writers = new ViewWriters(
       deps.es,
+      sets,
+      indices,
       {
         deadLetter: (items) =>
           deps.deadLetters.send(items.map(({ source, reason }) => ({ record: source, reason }))),
       },
       deps.logger,
-      { ...deps.bulk, target: index, requireAlias: false, processor: REBUILD_PROCESSOR },
+      { ...deps.bulk, requireAlias: false, processor: REBUILD_PROCESSOR },
     );
   }
 
@@ -207,7 +232,7 @@ class Replay {
           const { items, rejected } = await decodeRecords(batch.records, this.deps.codecs);
           await this.deps.deadLetters.send(rejected);
           this.deadLettered += rejected.length;
-          await this.writer.add(items, batch.heartbeat);
+          await this.writers.add(items, batch.heartbeat);
           // onProgress also reports marker-only batches; this covers consumers without it.
           this.tracker.observe(batch.partition, batch.records[batch.records.length - 1].offset);
           this.records += batch.records.length;
@@ -223,11 +248,11 @@ class Replay {
   /** Resolves when every record below `ends` is settled in the new index. */
   async reach(ends: Map<number, { low: string; high: string }>): Promise<void> {
     await this.tracker.waitFor(ends);
-    await this.writer.flush();
+    await this.writers.flush();
   }
 
   async stop(): Promise<void> {
-    this.writer.stopRetrying();
+    this.writers.stopRetrying();
     await this.consumer?.stop();
   }
 }

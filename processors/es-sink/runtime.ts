@@ -15,7 +15,7 @@ import { KafkaClient } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
 import { SchemaRegistryCodecs } from '../platform/registry';
 import { startEsSink, PROCESSOR, type RunningEsSink } from './topology';
-import { viewNames } from './views';
+import { legacyViewNames, viewNames } from './views';
 
 export interface EsRuntime extends EsClients {
   bulk: { maxActions: number; maxInFlight: number };
@@ -52,6 +52,7 @@ export async function connectEsRuntime(env: Env, processor: string): Promise<EsR
     deadLetters,
     logger,
     views: viewNames(viewSettings.indexPrefix),
+    legacyViews: viewSettings.legacyViews ? legacyViewNames(viewSettings.indexPrefix) : null,
     topic: topics.connections,
     bulk: { maxActions: viewSettings.bulkMaxActions, maxInFlight: viewSettings.bulkMaxInFlight },
     close: async () => {

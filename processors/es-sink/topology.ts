@@ -1,12 +1,15 @@
-// es-sink: reval.connections → (pure) doctor document or delete → Elasticsearch views.
+// es-sink: reval.connections → (pure) doctor document or delete → Elasticsearch views: the
+// project's own, and the legacy projection for today's readers unless it is switched off.
 // Offsets are committed by KafkaClient.consume only after this handler resolves, and the
 // handler resolves only once Elasticsearch has settled every record of the batch.
 import type { EsClients } from './clients';
-import type { KafkaRecord, RunningConsumer } from '../platform/kafka';
+import type { RunningConsumer } from '../platform/kafka';
 import { metrics, setConsumerLag } from '../platform/metrics';
 import { ensureViews } from './bootstrap';
-import { BulkWriter, type BulkWriterOptions } from './bulk-writer';
+import type { BulkWriterOptions } from './bulk-writer';
 import { decodeRecords } from './decode';
+import { viewSetsOf } from './view-sets';
+import { ViewWriters } from './view-writers';
 
 export const PROCESSOR = 'es-sink';
 
@@ -20,13 +23,16 @@ export interface RunningEsSink {
 }
 
 export async function startEsSink(deps: EsSinkDependencies): Promise<RunningEsSink> {
-  const { kafka, codecs, es, deadLetters, logger, views, topic } = deps;
-  await ensureViews(es, views, logger);
+  const { kafka, codecs, es, deadLetters, logger, topic } = deps;
+  const sets = viewSetsOf(deps);
+  await ensureViews(es, sets, logger);
 
   // Set once consuming starts; the writer may ask to pause it from the first batch on.
   const control: { consumer?: RunningConsumer } = {};
-  const writer = new BulkWriter<KafkaRecord>(
+  const writer = new ViewWriters(
     es,
+    sets,
+    sets.map((set) => set.names.master),
     {
       deadLetter: (items) =>
         deadLetters.send(items.map(({ source, reason }) => ({ record: source, reason }))),
@@ -35,7 +41,7 @@ export async function startEsSink(deps: EsSinkDependencies): Promise<RunningEsSi
         waiting ? control.consumer?.pause([topic]) : control.consumer?.resume([topic]),
     },
     logger,
-    { ...deps.bulk, target: views.master, requireAlias: true, processor: PROCESSOR },
+    { ...deps.bulk, requireAlias: true, processor: PROCESSOR },
   );
 
   control.consumer = await kafka.consume(
@@ -53,7 +59,7 @@ export async function startEsSink(deps: EsSinkDependencies): Promise<RunningEsSi
       await writer.write(items, batch.heartbeat);
     },
   );
-  logger.info({ topic, alias: views.master }, 'es-sink consuming');
+  logger.info({ topic, aliases: sets.map((set) => set.names.master) }, 'es-sink consuming');
 
   return {
     stop: async () => {

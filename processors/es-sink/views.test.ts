@@ -4,6 +4,7 @@ import {
   generationIndex,
   generationOf,
   nextGeneration,
+  legacyViewNames,
   swapActions,
   viewNames,
 } from './views';
@@ -11,56 +12,71 @@ import {
 describe('doctor views', () => {
   const views = viewNames();
 
-  it('has the aliases the Connections screens read, filtered by term and exists queries only', () => {
+  it('has its own aliases, apart from the legacy names, filtered by term and exists queries only', () => {
     expect(aliasDefinitions(views)).toEqual({
-      masterdoctorindex: { is_write_index: true },
-      connectedindex: { filter: { term: { connectionStatus: 'CONNECTED' } } },
-      disconnectedindex: { filter: { term: { connectionStatus: 'DISCONNECTED' } } },
-      exceptionindex: { filter: { exists: { field: 'exceptionReasons' } } },
-      current_connections: { filter: { exists: { field: 'designatedBody' } } },
-      discrepancies: { filter: { exists: { field: 'discrepancy' } } },
+      'reval-doctors': { is_write_index: true },
+      'reval-connected': { filter: { term: { connectionStatus: 'CONNECTED' } } },
+      'reval-disconnected': { filter: { term: { connectionStatus: 'DISCONNECTED' } } },
+      'reval-exceptions': { filter: { exists: { field: 'exceptionReasons' } } },
+      'reval-connected-in-gmc': { filter: { exists: { field: 'designatedBody' } } },
+      'reval-discrepancies': { filter: { exists: { field: 'discrepancy' } } },
     });
+  });
+
+  it('has the names the old services read, over the legacy projection', () => {
+    expect(aliasDefinitions(legacyViewNames())).toEqual({
+      masterdoctorindex: { is_write_index: true },
+      current_connections: { filter: { term: { existsInGmc: true } } },
+      discrepancies: { filter: { exists: { field: 'discrepancy' } } },
+      recommendations: {},
+    });
+  });
+
+  it('shares no name between the two sets, generations included', () => {
+    const own = [...Object.keys(aliasDefinitions(views)), views.indexPattern];
+    const legacy = legacyViewNames();
+    for (const name of own) expect(Object.keys(aliasDefinitions(legacy))).not.toContain(name);
+    expect(generationOf(legacy, generationIndex(views, 1))).toBeNull();
+    expect(generationOf(views, generationIndex(legacy, 1))).toBeNull();
   });
 
   it('prefixes every name so that test runs and stacks can share a cluster', () => {
     const prefixed = viewNames('t42-');
-    expect(prefixed.master).toBe('t42-masterdoctorindex');
-    expect(prefixed.filtered.current_connections).toBe('t42-current_connections');
-    expect(prefixed.indexPattern).toBe('t42-masterdoctorindex-v*');
-    expect(generationIndex(prefixed, 3)).toBe('t42-masterdoctorindex-v3');
+    expect(prefixed.master).toBe('t42-reval-doctors');
+    expect(prefixed.filtered.connectedInGmc).toBe('t42-reval-connected-in-gmc');
+    expect(prefixed.indexPattern).toBe('t42-reval-doctors-v*');
+    expect(generationIndex(prefixed, 3)).toBe('t42-reval-doctors-v3');
+    expect(legacyViewNames('t42-').filtered.recommendations).toBe('t42-recommendations');
   });
 
   it('numbers generations after the highest one present, ignoring other indices', () => {
     expect(nextGeneration(views, [])).toBe(1);
     expect(
       nextGeneration(views, [
-        'masterdoctorindex-v2',
-        'masterdoctorindex-v10',
-        'masterdoctorindex-vold',
-        'x-masterdoctorindex-v99',
+        'reval-doctors-v2',
+        'reval-doctors-v10',
+        'reval-doctors-vold',
+        'x-reval-doctors-v99',
+        'masterdoctorindex-v40',
       ]),
     ).toBe(11);
-    expect(generationOf(views, 'masterdoctorindex-v7')).toBe(7);
-    expect(generationOf(views, 'masterdoctorindex')).toBeNull();
+    expect(generationOf(views, 'reval-doctors-v7')).toBe(7);
+    expect(generationOf(views, 'reval-doctors')).toBeNull();
   });
 
   it('swaps every alias in one list of actions, each removal required to still be there', () => {
-    const actions = swapActions(views, 'masterdoctorindex-v1', 'masterdoctorindex-v2');
+    const actions = swapActions(views, 'reval-doctors-v1', 'reval-doctors-v2');
     expect(actions).toHaveLength(12);
     expect(actions).toContainEqual({
-      remove: { index: 'masterdoctorindex-v1', alias: 'connectedindex', must_exist: true },
+      remove: { index: 'reval-doctors-v1', alias: 'reval-connected', must_exist: true },
+    });
+    expect(actions).toContainEqual({
+      add: { index: 'reval-doctors-v2', alias: 'reval-doctors', is_write_index: true },
     });
     expect(actions).toContainEqual({
       add: {
-        index: 'masterdoctorindex-v2',
-        alias: 'masterdoctorindex',
-        is_write_index: true,
-      },
-    });
-    expect(actions).toContainEqual({
-      add: {
-        index: 'masterdoctorindex-v2',
-        alias: 'discrepancies',
+        index: 'reval-doctors-v2',
+        alias: 'reval-discrepancies',
         filter: { exists: { field: 'discrepancy' } },
       },
     });

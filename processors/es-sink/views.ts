@@ -1,48 +1,107 @@
-// Pure: the names of the Connections views (docs/rules.md §6) and how each alias selects
-// its doctors. One versioned index holds every doctor; each view is an alias over it, so a
-// status change is a field change and never a move between indexes. Filters use term and
-// exists queries only: the Elasticsearch we test against has no scripting.
+// Pure: the names of the views (docs/rules.md §6) and how each alias selects its doctors.
+// Two view sets, each one versioned index holding every doctor behind aliases, so a status
+// change is a field change and never a move between indexes:
+//   - the project's own views, `reval-*`, over its strict keyword-first document;
+//   - the legacy views, under the names today's readers (the TIS revalidation connection and
+//     recommendation services) query, over a projection in their mapping (docs/readers.md).
+// Filters use term and exists queries only: the Elasticsearch we test against has no scripting.
 import type { AliasAction, AliasDefinition } from '../platform/elasticsearch';
 
-export const FILTERED_VIEWS = {
-  connectedindex: { term: { connectionStatus: 'CONNECTED' } },
-  disconnectedindex: { term: { connectionStatus: 'DISCONNECTED' } },
-  exceptionindex: { exists: { field: 'exceptionReasons' } },
-  // "Connected in GMC" means GMC lists the doctor under a designated body (docs/rules.md §4.4).
-  current_connections: { exists: { field: 'designatedBody' } },
-  discrepancies: { exists: { field: 'discrepancy' } },
-} as const;
+type AliasFilter = Record<string, unknown>;
 
-export type FilteredView = keyof typeof FILTERED_VIEWS;
+interface ViewSetSpec {
+  /** The write alias over the current generation: every doctor. */
+  master: string;
+  /** The read-only views, by key: the alias name, and its filter (null: every doctor). */
+  views: Record<string, { alias: string; filter: AliasFilter | null }>;
+}
 
-export const MASTER_VIEW = 'masterdoctorindex';
+export const OWN_VIEWS = {
+  master: 'reval-doctors',
+  views: {
+    connected: { alias: 'reval-connected', filter: { term: { connectionStatus: 'CONNECTED' } } },
+    disconnected: {
+      alias: 'reval-disconnected',
+      filter: { term: { connectionStatus: 'DISCONNECTED' } },
+    },
+    exceptions: { alias: 'reval-exceptions', filter: { exists: { field: 'exceptionReasons' } } },
+    // "Connected in GMC" means GMC lists the doctor under a designated body (docs/rules.md §4.4).
+    connectedInGmc: {
+      alias: 'reval-connected-in-gmc',
+      filter: { exists: { field: 'designatedBody' } },
+    },
+    discrepancies: { alias: 'reval-discrepancies', filter: { exists: { field: 'discrepancy' } } },
+  },
+} as const satisfies ViewSetSpec;
 
-export interface ViewNames {
+/**
+ * The names the old services read. `current_connections` keeps its old filter; the old
+ * `discrepancies` compared the two designated bodies in a script, which this server cannot
+ * run, so it selects the rules' derived discrepancy instead (docs/readers.md §9.1).
+ */
+export const LEGACY_VIEWS = {
+  master: 'masterdoctorindex',
+  views: {
+    current_connections: {
+      alias: 'current_connections',
+      filter: { term: { existsInGmc: true } },
+    },
+    discrepancies: { alias: 'discrepancies', filter: { exists: { field: 'discrepancy' } } },
+    recommendations: { alias: 'recommendations', filter: null },
+  },
+} as const satisfies ViewSetSpec;
+
+export type OwnView = keyof typeof OWN_VIEWS.views;
+export type LegacyView = keyof typeof LEGACY_VIEWS.views;
+
+export interface ViewNames<V extends string = string> {
   prefix: string;
   /** Write alias over the current generation: all doctors. */
   master: string;
-  filtered: Record<FilteredView, string>;
+  /** Alias name by view key. */
+  filtered: Record<V, string>;
+  /** Filter by alias name (null: every doctor). */
+  filters: Record<string, AliasFilter | null>;
   template: string;
-  /** Matches every generation, e.g. masterdoctorindex-v3. */
+  /** Matches every generation, e.g. reval-doctors-v3. */
   indexPattern: string;
 }
 
-export function viewNames(prefix = ''): ViewNames {
-  const filtered = {} as Record<FilteredView, string>;
-  for (const view of Object.keys(FILTERED_VIEWS) as FilteredView[]) {
-    filtered[view] = `${prefix}${view}`;
+function namesOf<V extends string>(
+  spec: { master: string; views: Record<V, { alias: string; filter: AliasFilter | null }> },
+  prefix: string,
+): ViewNames<V> {
+  const filtered = {} as Record<V, string>;
+  const filters: Record<string, AliasFilter | null> = {};
+  for (const [view, { alias, filter }] of Object.entries(spec.views) as [
+    V,
+    { alias: string; filter: AliasFilter | null },
+  ][]) {
+    filtered[view] = `${prefix}${alias}`;
+    filters[`${prefix}${alias}`] = filter;
   }
   return {
     prefix,
-    master: `${prefix}${MASTER_VIEW}`,
+    master: `${prefix}${spec.master}`,
     filtered,
-    template: `${prefix}${MASTER_VIEW}`,
-    indexPattern: `${prefix}${MASTER_VIEW}-v*`,
+    filters,
+    template: `${prefix}${spec.master}`,
+    indexPattern: `${prefix}${spec.master}-v*`,
   };
 }
 
+/** The project's own views; ES_INDEX_PREFIX prefixes every name. */
+export function viewNames(prefix = ''): ViewNames<OwnView> {
+  return namesOf(OWN_VIEWS, prefix);
+}
+
+/** The legacy readers' views; ES_INDEX_PREFIX prefixes every name. */
+export function legacyViewNames(prefix = ''): ViewNames<LegacyView> {
+  return namesOf(LEGACY_VIEWS, prefix);
+}
+
 export function allAliases(names: ViewNames): string[] {
-  return [names.master, ...Object.values(names.filtered)];
+  return [names.master, ...Object.values<string>(names.filtered)];
 }
 
 /** Generations are numbered so that two rebuilds racing for the same next name collide. */
@@ -65,8 +124,8 @@ export function nextGeneration(names: ViewNames, existingIndices: string[]): num
 /** Every alias with its definition, as carried by a newly created index or a swap. */
 export function aliasDefinitions(names: ViewNames): Record<string, AliasDefinition> {
   const aliases: Record<string, AliasDefinition> = { [names.master]: { is_write_index: true } };
-  for (const view of Object.keys(FILTERED_VIEWS) as FilteredView[]) {
-    aliases[names.filtered[view]] = { filter: FILTERED_VIEWS[view] };
+  for (const [alias, filter] of Object.entries(names.filters)) {
+    aliases[alias] = filter === null ? {} : { filter };
   }
   return aliases;
 }

@@ -181,6 +181,8 @@ export interface ElasticsearchViewsConfig {
   indexPrefix: string;
   bulkMaxActions: number;
   bulkMaxInFlight: number;
+  /** Also keep the legacy projection under the names today's readers query (docs/readers.md). */
+  legacyViews: boolean;
 }
 
 export function elasticsearchViewsConfig(env: Env = process.env): ElasticsearchViewsConfig {
@@ -198,6 +200,7 @@ export function elasticsearchViewsConfig(env: Env = process.env): ElasticsearchV
       ) ?? '',
     bulkMaxActions: read(env, 'ES_BULK_MAX_ACTIONS', positiveInt.optional()) ?? 1_000,
     bulkMaxInFlight: read(env, 'ES_BULK_MAX_IN_FLIGHT', positiveInt.optional()) ?? 2,
+    legacyViews: read(env, 'ES_LEGACY_VIEWS', bool.optional()) ?? true,
   };
 }
 

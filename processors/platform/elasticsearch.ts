@@ -147,6 +147,20 @@ export class ElasticsearchClient {
     return Object.keys(response);
   }
 
+  /** Those of `names` that are concrete indices, not aliases (nor absent). */
+  async concreteIndicesNamed(names: string[]): Promise<string[]> {
+    const response = await this.call('get indices', () =>
+      this.client.indices.get({
+        index: names,
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        features: ['settings'],
+      }),
+    );
+    // An alias resolves to the indices behind it, so a name listed as a key is an index.
+    return names.filter((name) => name in response);
+  }
+
   /** For each existing alias among `names`, the indices it points at with its definition. */
   async aliases(
     names: string[],

@@ -34,7 +34,8 @@ import { toDoctorDocument } from '../../processors/es-sink/doctor-document';
 import { kafkaConfig, timeZone, type Env } from '../../processors/platform/config';
 import type { ElasticsearchClient } from '../../processors/platform/elasticsearch';
 import { createLogger } from '../../processors/platform/logger';
-import type { ViewNames } from '../../processors/es-sink/views';
+import { legacyViewNames, type ViewNames } from '../../processors/es-sink/views';
+import { viewSetsOf } from '../../processors/es-sink/view-sets';
 import { todayIn } from '../../processors/rules/dates';
 import {
   ENDPOINT_VARIABLES,
@@ -105,7 +106,8 @@ async function rebuildChild(
   nodeArgs: string[],
 ): Promise<RebuildFigures> {
   // The views must exist before a rebuild, as they do in production: bootstrap them directly.
-  await ensureViews(es, views, createLogger('bench-bootstrap', 'warn'));
+  const sets = viewSetsOf({ views, legacyViews: legacyViewNames(views.prefix) });
+  await ensureViews(es, sets, createLogger('bench-bootstrap', 'warn'));
   const load = load1();
   const child = spawnReval(['rebuild', ...args], { env, nodeArgs });
   const stdout = await child.exit;

@@ -248,17 +248,17 @@ async function expectRulesInViews(pipeline: Pipeline, timeoutMs = 90_000): Promi
       const master = await view(views.master);
       expect(master).toEqual(gmcs(() => true));
       expect((await es.count({ index: views.master })).count).toBe(expected.length);
-      expect(await view(views.filtered.connectedindex)).toEqual(
+      expect(await view(views.filtered.connected)).toEqual(
         gmcs((d) => d.connectionStatus === 'CONNECTED'),
       );
-      expect(await view(views.filtered.disconnectedindex)).toEqual(
+      expect(await view(views.filtered.disconnected)).toEqual(
         gmcs((d) => d.connectionStatus === 'DISCONNECTED'),
       );
-      expect(await view(views.filtered.current_connections)).toEqual(
+      expect(await view(views.filtered.connectedInGmc)).toEqual(
         gmcs((d) => d.designatedBody !== null),
       );
       expect(await view(views.filtered.discrepancies)).toEqual(gmcs((d) => d.discrepancy !== null));
-      expect(await view(views.filtered.exceptionindex)).toEqual(
+      expect(await view(views.filtered.exceptions)).toEqual(
         gmcs((d) => d.exceptionReasons.length > 0),
       );
     },

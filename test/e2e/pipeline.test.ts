@@ -169,10 +169,10 @@ describe('the pipeline, end to end', () => {
     await seedAda();
     await runConnections();
     await runSink();
-    await eventually(async () => expect(await view('connectedindex')).toEqual(['7000001']), 60_000);
-    expect(await view('current_connections')).toEqual(['7000001']);
-    expect(await view('disconnectedindex')).toEqual([]);
-    expect(await view('exceptionindex')).toEqual([]);
+    await eventually(async () => expect(await view('connected')).toEqual(['7000001']), 60_000);
+    expect(await view('connectedInGmc')).toEqual(['7000001']);
+    expect(await view('disconnected')).toEqual([]);
+    expect(await view('exceptions')).toEqual([]);
     expect(await view('discrepancies')).toEqual([]);
     expect(await documentOf('7000001')).toMatchObject({
       gmcReferenceNumber: '7000001',
@@ -196,16 +196,16 @@ describe('the pipeline, end to end', () => {
     await seedAda();
     await runConnections();
     await runSink();
-    await eventually(async () => expect(await view('connectedindex')).toEqual(['7000001']), 60_000);
+    await eventually(async () => expect(await view('connected')).toEqual(['7000001']), 60_000);
     await harness.produce(
       await harness.events.mysqlRow('ProgrammeMembership', 'u', {
         before: membershipRow('2027-08-06'),
         after: membershipRow('2026-11-24'),
       }),
     );
-    await eventually(async () => expect(await view('disconnectedindex')).toEqual(['7000001']));
-    expect(await view('connectedindex')).toEqual([]);
-    expect(await view('exceptionindex')).toEqual(['7000001']);
+    await eventually(async () => expect(await view('disconnected')).toEqual(['7000001']));
+    expect(await view('connected')).toEqual([]);
+    expect(await view('exceptions')).toEqual(['7000001']);
     expect(await view('discrepancies')).toEqual(['7000001']);
     expect(await documentOf('7000001')).toMatchObject({
       connectionReason: 'PROGRAMME_ENDED',
@@ -218,7 +218,7 @@ describe('the pipeline, end to end', () => {
     await seedAda();
     await runConnections();
     await runSink();
-    await eventually(async () => expect(await view('connectedindex')).toEqual(['7000001']), 60_000);
+    await eventually(async () => expect(await view('connected')).toEqual(['7000001']), 60_000);
     await harness.produce(
       await harness.events.mysqlRow('ProgrammeMembership', 'd', {
         before: membershipRow('2027-08-06'),
@@ -237,11 +237,11 @@ describe('the pipeline, end to end', () => {
     await runConnections();
     await runSink();
     await eventually(
-      async () => expect(await view('current_connections')).toEqual(['7000001']),
+      async () => expect(await view('connectedInGmc')).toEqual(['7000001']),
       60_000,
     );
     await publishGmcState('7000001', null, '2026-11-26T02:00:00Z');
-    await eventually(async () => expect(await view('current_connections')).toEqual([]));
+    await eventually(async () => expect(await view('connectedInGmc')).toEqual([]));
     expect(await view('discrepancies')).toEqual(['7000001']);
     expect(await documentOf('7000001')).toMatchObject({
       discrepancy: 'READY_FOR_CONNECTION',
@@ -283,7 +283,7 @@ describe('the pipeline, end to end', () => {
     await waitUntilViewsCaughtUp(env, 120_000);
     // No waiting here: caught up means the views already show the whole sync.
     expect(await view('master')).toHaveLength(doctors);
-    expect(await view('current_connections')).toEqual(
+    expect(await view('connectedInGmc')).toEqual(
       nextNight
         .filter((state) => state.designatedBody !== null)
         .map((state) => state.gmcReferenceNumber)
@@ -295,7 +295,7 @@ describe('the pipeline, end to end', () => {
     await seedAda();
     await runConnections();
     await runSink();
-    await eventually(async () => expect(await view('connectedindex')).toEqual(['7000001']), 60_000);
+    await eventually(async () => expect(await view('connected')).toEqual(['7000001']), 60_000);
     await harness.produce(
       await harness.events.mongoDocument('exceptionLogs', 'c', {
         _id: { $oid: '65f1c0b8e4f7a4f3e9d550c6' },
@@ -305,10 +305,10 @@ describe('the pipeline, end to end', () => {
         admin: 'admin@nhs.net',
       }),
     );
-    await eventually(async () => expect(await view('exceptionindex')).toEqual(['7000001']));
+    await eventually(async () => expect(await view('exceptions')).toEqual(['7000001']));
     expect((await documentOf('7000001'))?.exceptionReasons).toEqual(['GMC_UPDATE_FAILED']);
     await publishGmcState('7000001', YORKSHIRE, '2026-11-25T10:00:00Z');
-    await eventually(async () => expect(await view('exceptionindex')).toEqual([]));
+    await eventually(async () => expect(await view('exceptions')).toEqual([]));
   });
 
   it('midnight passes and a status flips with no new event', async () => {
@@ -332,10 +332,10 @@ describe('the pipeline, end to end', () => {
     const clock = manualClock(`${TODAY}T23:59:30Z`);
     const connections = await runConnections(clock);
     await runSink();
-    await eventually(async () => expect(await view('connectedindex')).toEqual(['7000001']), 60_000);
+    await eventually(async () => expect(await view('connected')).toEqual(['7000001']), 60_000);
     clock.set('2026-11-26T00:00:01Z');
     await connections.reevaluateDue();
-    await eventually(async () => expect(await view('disconnectedindex')).toEqual(['7000001']));
+    await eventually(async () => expect(await view('disconnected')).toEqual(['7000001']));
     expect((await documentOf('7000001'))?.connectionReason).toBe('PROGRAMME_ENDED');
   });
 
@@ -365,14 +365,14 @@ describe('the pipeline, end to end', () => {
       .filter(([, d]) => d.connectionStatus === 'CONNECTED')
       .map(([gmc]) => gmc)
       .sort();
-    await eventually(async () => expect(await view('connectedindex')).toEqual(connected));
+    await eventually(async () => expect(await view('connected')).toEqual(connected));
     // The newest version of most memberships ended yesterday: had an older copy won, these
     // doctors would still show as connected.
     const ended = expected.filter(([, d]) => d.connectionReason === 'PROGRAMME_ENDED');
     expect(ended.length).toBeGreaterThan(expected.length / 2);
     // The views are eventually consistent: the exception view may trail the connected one.
     await eventually(async () =>
-      expect(await view('exceptionindex')).toEqual(
+      expect(await view('exceptions')).toEqual(
         expected
           .filter(([, d]) => d.exceptionReasons.length > 0)
           .map(([gmc]) => gmc)
@@ -426,12 +426,12 @@ describe('the pipeline, end to end', () => {
       await eventually(async () => {
         for (const [alias, select] of [
           [
-            'connectedindex',
+            'connected',
             (d: (typeof expected)[number][1]) => d.connectionStatus === 'CONNECTED',
           ],
-          ['current_connections', (d: (typeof expected)[number][1]) => d.designatedBody !== null],
+          ['connectedInGmc', (d: (typeof expected)[number][1]) => d.designatedBody !== null],
           ['discrepancies', (d: (typeof expected)[number][1]) => d.discrepancy !== null],
-          ['exceptionindex', (d: (typeof expected)[number][1]) => d.exceptionReasons.length > 0],
+          ['exceptions', (d: (typeof expected)[number][1]) => d.exceptionReasons.length > 0],
         ] as const) {
           expect(await view(alias)).toEqual(
             expected
@@ -462,7 +462,7 @@ describe('the pipeline, end to end', () => {
     await seedAda();
     await runConnections();
     await runSink();
-    await eventually(async () => expect(await view('connectedindex')).toEqual(['7000001']), 60_000);
+    await eventually(async () => expect(await view('connected')).toEqual(['7000001']), 60_000);
     const report = await recomputeConnections(env);
     expect(report).toMatchObject({ topic: harness.topics.connections, doctors: 1, written: 0 });
   });

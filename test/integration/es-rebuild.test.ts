@@ -94,6 +94,7 @@ describeWithServices('reval rebuild', () => {
       deadLetters: h.deadLetters('es-rebuild'),
       logger: quietLogger,
       views: h.views,
+      legacyViews: h.legacyViews,
       topic: h.topics.connections,
       bulk,
       beforeSwap,
@@ -173,6 +174,14 @@ describeWithServices('reval rebuild', () => {
     expect(report.records).toBeGreaterThanOrEqual(302);
     expect(new Set([...(await h.aliasTargets()).values()].flat())).toEqual(new Set([report.index]));
     expect(await h.es.indicesMatching(h.views.indexPattern)).toEqual([report.index]);
+    // The legacy projection was rebuilt and swapped in the same call.
+    const legacy = report.generations[1];
+    expect(legacy.views).toBe('legacy views');
+    expect(new Set([...(await h.aliasTargets(h.legacyViews)).values()].flat())).toEqual(
+      new Set([legacy.index]),
+    );
+    expect(await h.es.indicesMatching(h.legacyViews.indexPattern)).toEqual([legacy.index]);
+    expect(await indexedVersions(h.legacyViews.master)).toEqual(expectedVersions());
     expect(seen.length).toBeGreaterThan(10);
     for (const targets of seen) {
       expect(targets.size).toBe(6);
@@ -191,7 +200,9 @@ describeWithServices('reval rebuild', () => {
     const oldIndex = await currentIndex(h.es, h.views);
 
     const output = await runCli(h, ['rebuild', '--keep-old']);
-    expect(output).toMatch(/rebuilt .*masterdoctorindex-v2 from .*: 52 records/);
+    expect(output).toMatch(
+      /rebuilt .*reval-doctors-v2 and .*masterdoctorindex-v2 from .*: 52 records/,
+    );
     expect(output).toMatch(/kept \(--keep-old\)/);
     expect(await indexedVersions(h.views.master)).toEqual(expectedVersions());
     expect((await h.es.indicesMatching(h.views.indexPattern)).sort()).toEqual(

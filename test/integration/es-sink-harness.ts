@@ -16,7 +16,13 @@ import { createLogger } from '../../processors/platform/logger';
 import { SchemaRegistryCodecs } from '../../processors/platform/registry';
 import { VERSION_HEADER, type ConnectionRecord } from '../../processors/es-sink/doctor-document';
 import { startEsSink, type RunningEsSink } from '../../processors/es-sink/topology';
-import { allAliases, viewNames, type ViewNames } from '../../processors/es-sink/views';
+import { viewSetsOf, type ViewSet } from '../../processors/es-sink/view-sets';
+import {
+  allAliases,
+  legacyViewNames,
+  viewNames,
+  type ViewNames,
+} from '../../processors/es-sink/views';
 
 export const quietLogger = createLogger('es-sink-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
@@ -67,6 +73,7 @@ export class EsSinkHarness {
   readonly codecs: SchemaRegistryCodecs;
   readonly es: ElasticsearchClient;
   readonly views: ViewNames;
+  readonly legacyViews: ViewNames;
   private readonly closers: (() => Promise<void>)[] = [];
   private producer?: Awaited<ReturnType<KafkaClient['createProducer']>>;
 
@@ -79,6 +86,12 @@ export class EsSinkHarness {
     this.codecs = new SchemaRegistryCodecs(registryConfig(), this.topics);
     this.es = new ElasticsearchClient(esConfig, quietLogger);
     this.views = viewNames(`t-${this.id}-`);
+    this.legacyViews = legacyViewNames(`t-${this.id}-`);
+  }
+
+  /** Both view sets, as the sink and the rebuild keep them. */
+  get sets(): ViewSet[] {
+    return viewSetsOf(this);
   }
 
   async setUp(partitions = 3): Promise<void> {
@@ -107,6 +120,7 @@ export class EsSinkHarness {
       deadLetters: this.deadLetters(),
       logger: quietLogger,
       views: this.views,
+      legacyViews: this.legacyViews,
       topic: this.topics.connections,
       groupId: `es-${this.id}-sink`,
       bulk: { backoff: { initialMs: 100, maxMs: 1_000, jitter: 0.2 } },
@@ -142,8 +156,9 @@ export class EsSinkHarness {
     return (await this.es.ids(alias)).sort();
   }
 
-  async aliasTargets(): Promise<Map<string, string[]>> {
-    const aliases = await this.es.aliases(allAliases(this.views));
+  /** Where each alias of a view set points (the project's own views unless told). */
+  async aliasTargets(views: ViewNames = this.views): Promise<Map<string, string[]>> {
+    const aliases = await this.es.aliases(allAliases(views));
     return new Map([...aliases].map(([alias, targets]) => [alias, targets.map((t) => t.index)]));
   }
 
@@ -168,6 +183,7 @@ export class EsSinkHarness {
       await this.es.deleteIndex(index);
     }
     await this.es.deleteIndexTemplate(this.views.template);
+    await this.es.deleteIndexTemplate(this.legacyViews.template);
     await this.kafka.deleteTopics([this.topics.connections, this.topics.dlq]);
     for (const name of ['connection', 'deadLetter'] as const) {
       await this.codecs.deleteSubject(this.codecs.subjectOf(name)).catch(() => undefined);

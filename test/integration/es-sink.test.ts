@@ -6,7 +6,8 @@ import { elasticsearchConfig } from '../../processors/platform/config';
 import { parseAvroSchema } from '../../processors/platform/avro-types';
 import { ElasticsearchClient } from '../../processors/platform/elasticsearch';
 import { metrics } from '../../processors/platform/metrics';
-import { ensureViews } from '../../processors/es-sink/bootstrap';
+import { ensureViews, ViewNameTakenError } from '../../processors/es-sink/bootstrap';
+import { viewSetsOf } from '../../processors/es-sink/view-sets';
 import { VERSION_HEADER } from '../../processors/es-sink/doctor-document';
 import { readSchema } from '../../schemas/catalog';
 import { describeWithServices } from '../harness/endpoints';
@@ -62,11 +63,11 @@ describeWithServices('es-sink', () => {
     ]);
     const { master, filtered } = h.views;
     await eventually(async () => expect(await h.idsIn(master)).toHaveLength(4));
-    expect(await h.idsIn(filtered.connectedindex)).toEqual(['1000001', '1000003']);
-    expect(await h.idsIn(filtered.disconnectedindex)).toEqual(['1000002', '1000004']);
-    expect(await h.idsIn(filtered.exceptionindex)).toEqual(['1000002']);
+    expect(await h.idsIn(filtered.connected)).toEqual(['1000001', '1000003']);
+    expect(await h.idsIn(filtered.disconnected)).toEqual(['1000002', '1000004']);
+    expect(await h.idsIn(filtered.exceptions)).toEqual(['1000002']);
     // An empty GMC body is no connection: 1000004 is not "currently connected".
-    expect(await h.idsIn(filtered.current_connections)).toEqual(['1000001', '1000002']);
+    expect(await h.idsIn(filtered.connectedInGmc)).toEqual(['1000001', '1000002']);
     expect(await h.idsIn(filtered.discrepancies)).toEqual(['1000002', '1000003']);
     const stored = await h.es.getDocument(master, '1000001');
     expect(stored?.version).toBe(1);
@@ -100,14 +101,14 @@ describeWithServices('es-sink', () => {
     const stored = await h.es.getDocument(h.views.master, '2000001');
     expect(stored?.version).toBe(2);
     expect(stored?.source.connectionStatus).toBe('DISCONNECTED');
-    expect(await h.idsIn(h.views.filtered.connectedindex)).toEqual(['2000002']);
+    expect(await h.idsIn(h.views.filtered.connected)).toEqual(['2000002']);
   });
 
   it('moves a doctor between views by a field change and deletes it on a tombstone', async () => {
     await h.startSink();
     await h.send([{ key: '3000001', version: 1, record: doctor('3000001', 1) }]);
     await eventually(async () =>
-      expect(await h.idsIn(h.views.filtered.connectedindex)).toEqual(['3000001']),
+      expect(await h.idsIn(h.views.filtered.connected)).toEqual(['3000001']),
     );
     await h.send([
       {
@@ -120,9 +121,9 @@ describeWithServices('es-sink', () => {
       },
     ]);
     await eventually(async () =>
-      expect(await h.idsIn(h.views.filtered.disconnectedindex)).toEqual(['3000001']),
+      expect(await h.idsIn(h.views.filtered.disconnected)).toEqual(['3000001']),
     );
-    expect(await h.idsIn(h.views.filtered.connectedindex)).toEqual([]);
+    expect(await h.idsIn(h.views.filtered.connected)).toEqual([]);
 
     await h.send([{ key: '3000001', version: 3, record: null }]);
     await eventually(async () => expect(await h.idsIn(h.views.master)).toEqual([]));
@@ -148,21 +149,32 @@ describeWithServices('es-sink', () => {
     await eventually(async () =>
       expect(await h.idsIn(h.views.master)).toEqual(['4000001', '4000005']),
     );
+    // The document both view sets refuse is dead-lettered by each, naming the set.
     const letters = await eventually(async () => {
       const found = await h.deadLettered();
-      expect(found).toHaveLength(3);
+      expect(found).toHaveLength(4);
       return found;
     });
+    const refused = letters.filter((l) => l.key === '4000002').map((l) => l.reason);
+    expect(refused).toHaveLength(2);
+    expect(refused.find((r) => !r.startsWith('legacy views: '))).toMatch(
+      /^Elasticsearch 400 document_parsing_exception.*tcsPersonId/,
+    );
+    expect(refused.find((r) => r.startsWith('legacy views: '))).toMatch(
+      /document_parsing_exception.*tcsPersonId/,
+    );
+    expect(await h.idsIn(h.legacyViews.master)).toEqual(['4000001', '4000005']);
     const reasons = Object.fromEntries(letters.map((l) => [l.key, l.reason]));
-    expect(reasons['4000002']).toMatch(/Elasticsearch 400 document_parsing_exception.*tcsPersonId/);
     expect(reasons['4000003']).toMatch(/cannot decode/);
     expect(reasons['4000004']).toMatch(/reval\.version/);
   });
 
   it('waits out a real 429 without committing, then writes everything', async () => {
-    const index = await ensureViews(h.es, h.views, quietLogger);
+    const indices = await ensureViews(h.es, h.sets, quietLogger);
     // The flood-stage disk block answers every write with 429 TOO_MANY_REQUESTS.
-    await h.es.putSettings(index, { 'index.blocks.read_only_allow_delete': true });
+    for (const index of indices) {
+      await h.es.putSettings(index, { 'index.blocks.read_only_allow_delete': true });
+    }
     const throttledBefore = await throttledRejections();
     await h.startSink();
     await h.send([
@@ -177,10 +189,13 @@ describeWithServices('es-sink', () => {
     const whileBlocked = await h.committedOffsets();
     expect([...whileBlocked.values()].every((offset) => offset === '-1')).toBe(true);
 
-    await h.es.putSettings(index, { 'index.blocks.read_only_allow_delete': null });
+    for (const index of indices) {
+      await h.es.putSettings(index, { 'index.blocks.read_only_allow_delete': null });
+    }
     await eventually(async () =>
       expect(await h.idsIn(h.views.master)).toEqual(['5000001', '5000002']),
     );
+    expect(await h.idsIn(h.legacyViews.master)).toEqual(['5000001', '5000002']);
     await eventually(async () => {
       const committed = [...(await h.committedOffsets()).values()].map(Number);
       expect(committed.reduce((sum, offset) => sum + Math.max(offset, 0), 0)).toBe(2);
@@ -188,8 +203,10 @@ describeWithServices('es-sink', () => {
   });
 
   it('stops promptly during an outage, leaving the unwritten records to the next start', async () => {
-    const index = await ensureViews(h.es, h.views, quietLogger);
-    await h.es.putSettings(index, { 'index.blocks.read_only_allow_delete': true });
+    const indices = await ensureViews(h.es, h.sets, quietLogger);
+    for (const index of indices) {
+      await h.es.putSettings(index, { 'index.blocks.read_only_allow_delete': true });
+    }
     const sink = await h.startSink();
     await h.send([{ key: '5500001', version: 1, record: doctor('5500001', 1) }]);
     await sleep(1_500);
@@ -198,7 +215,9 @@ describeWithServices('es-sink', () => {
     expect(Date.now() - began).toBeLessThan(10_000);
     expect([...(await h.committedOffsets()).values()].every((o) => o === '-1')).toBe(true);
 
-    await h.es.putSettings(index, { 'index.blocks.read_only_allow_delete': null });
+    for (const index of indices) {
+      await h.es.putSettings(index, { 'index.blocks.read_only_allow_delete': null });
+    }
     await h.startSink();
     await eventually(async () => expect(await h.idsIn(h.views.master)).toEqual(['5500001']));
   });
@@ -216,14 +235,35 @@ describeWithServices('es-sink', () => {
 
   it('bootstraps the views once when two sinks start at the same moment', async () => {
     const [a, b] = await Promise.all([
-      ensureViews(h.es, h.views, quietLogger),
-      ensureViews(h.es, h.views, quietLogger),
+      ensureViews(h.es, h.sets, quietLogger),
+      ensureViews(h.es, h.sets, quietLogger),
     ]);
-    expect(a).toBe(b);
-    expect(await h.es.indicesMatching(h.views.indexPattern)).toEqual([a]);
+    expect(a).toEqual(b);
+    expect(await h.es.indicesMatching(h.views.indexPattern)).toEqual([a[0]]);
+    expect(await h.es.indicesMatching(h.legacyViews.indexPattern)).toEqual([a[1]]);
+    expect((await h.aliasTargets(h.legacyViews)).size).toBe(4);
     const targets = await h.aliasTargets();
     expect(targets.size).toBe(6);
-    for (const indices of targets.values()) expect(indices).toEqual([a]);
+    for (const indices of targets.values()) expect(indices).toEqual([a[0]]);
+  });
+
+  it('refuses to start, naming it, when a concrete index holds a name the views need', async () => {
+    // What the recommendation service does when it starts first: an empty index of its own.
+    const squatter = h.legacyViews.filtered.recommendations;
+    await h.es.createIndex(squatter);
+    await expect(ensureViews(h.es, h.sets, quietLogger)).rejects.toThrow(ViewNameTakenError);
+    await expect(ensureViews(h.es, h.sets, quietLogger)).rejects.toThrow(
+      new RegExp(`^${squatter} is a concrete index, but the views need the name as an alias`),
+    );
+    expect(await h.es.indicesMatching(h.views.indexPattern)).toEqual([]);
+  });
+
+  it('keeps only its own views when the legacy projection is switched off', async () => {
+    const own = viewSetsOf({ views: h.views, legacyViews: null });
+    expect(own.map((set) => set.label)).toEqual(['views']);
+    await ensureViews(h.es, own, quietLogger);
+    expect(await h.es.indicesMatching(`${h.legacyViews.master}*`)).toEqual([]);
+    expect((await h.aliasTargets()).size).toBe(6);
   });
 });
 

@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ElasticsearchClient } from '../../processors/platform/elasticsearch';
 import type { SchemaRegistryCodecs } from '../../processors/platform/registry';
-import type { ViewNames } from '../../processors/es-sink/views';
+import { legacyViewNames, type ViewNames } from '../../processors/es-sink/views';
 
 export interface Leftovers {
   brokers: string[];
@@ -33,6 +33,7 @@ export async function removeLeftovers(run: Leftovers): Promise<Removed> {
       indices += 1;
     }
     await run.es.deleteIndexTemplate(run.views.template);
+    await run.es.deleteIndexTemplate(legacyViewNames(run.views.prefix).template);
   }
   const kafka = new Kafka({
     clientId: 'reval-test-clean-up',

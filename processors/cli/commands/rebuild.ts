@@ -64,15 +64,17 @@ export function register(program: Command): void {
 
 function describe(report: RebuildReport): string {
   const rate = report.seconds > 0 ? Math.round(report.records / report.seconds) : report.records;
+  const kept = report.previousIndexDeleted ? 'deleted' : 'kept (--keep-old)';
   return [
-    `rebuilt ${report.index} from ${report.topic}: ${report.records} records in ${report.seconds.toFixed(1)} s (${rate} records/s)`,
+    `rebuilt ${report.generations.map((g) => g.index).join(' and ')} from ${report.topic}: ${report.records} records in ${report.seconds.toFixed(1)} s (${rate} records/s)`,
     `  indexed ${report.indexed}, deleted ${report.deleted}, superseded ${report.superseded}, dead-lettered ${report.deadLettered}`,
     `  seconds per phase: ${Object.entries(report.phases)
       .map(([phase, seconds]) => `${phase} ${seconds.toFixed(2)}`)
       .join(', ')}`,
-    `  aliases now point at ${report.index}; previous index ${report.previousIndex} ${
-      report.previousIndexDeleted ? 'deleted' : 'kept (--keep-old)'
-    }`,
+    ...report.generations.map(
+      (g) =>
+        `  ${g.views}: aliases now point at ${g.index}; previous index ${g.previousIndex} ${kept}`,
+    ),
     '',
   ].join('\n');
 }

@@ -1,0 +1,51 @@
+// The view sets the sink keeps: the project's own views, and (unless switched off) the legacy
+// projection under the names today's readers query. Each set is one versioned index behind
+// its aliases, with its own mapping and its own document made from the same record.
+import type { DoctorDocument, SinkAction } from './doctor-document';
+import { toLegacyDocument } from './legacy-document';
+import { LEGACY_MAPPING_VERSION, LEGACY_MAPPINGS } from './legacy-mappings';
+import { DOCTOR_MAPPINGS, MAPPING_VERSION } from './mappings';
+import type { LegacyView, OwnView, ViewNames } from './views';
+
+export interface ViewSet {
+  /** For logs and dead-letter reasons. */
+  label: 'views' | 'legacy views';
+  names: ViewNames;
+  mappings: Record<string, unknown>;
+  mappingVersion: number;
+  /** The set's document for one doctor. */
+  project(document: DoctorDocument): object;
+}
+
+export interface ViewNamesOfSink {
+  views: ViewNames<OwnView>;
+  /** Null when ES_LEGACY_VIEWS=false. */
+  legacyViews: ViewNames<LegacyView> | null;
+}
+
+export function viewSetsOf({ views, legacyViews }: ViewNamesOfSink): ViewSet[] {
+  const sets: ViewSet[] = [
+    {
+      label: 'views',
+      names: views,
+      mappings: DOCTOR_MAPPINGS,
+      mappingVersion: MAPPING_VERSION,
+      project: (document) => document,
+    },
+  ];
+  if (legacyViews) {
+    sets.push({
+      label: 'legacy views',
+      names: legacyViews,
+      mappings: LEGACY_MAPPINGS,
+      mappingVersion: LEGACY_MAPPING_VERSION,
+      project: toLegacyDocument,
+    });
+  }
+  return sets;
+}
+
+/** The same action with the set's document: deletes and versions are shared by every set. */
+export function projectAction(set: ViewSet, action: SinkAction): SinkAction<object> {
+  return action.kind === 'index' ? { ...action, document: set.project(action.document) } : action;
+}
