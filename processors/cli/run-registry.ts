@@ -28,7 +28,8 @@ export const PROCESSORS: Record<string, ProcessorEntry> = {
     start: async () => (await import('../connections/processor')).startConnections(),
   },
   'es-sink': {
-    description: 'reval.connections → the Elasticsearch views (masterdoctorindex + aliases)',
+    description:
+      'reval.connections → the Elasticsearch views (reval-doctors + aliases, and the legacy masterdoctorindex + aliases)',
     start: async () => (await import('../es-sink/runtime')).startEsSinkFromEnv(),
   },
 };

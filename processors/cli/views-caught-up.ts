@@ -13,7 +13,7 @@ import { ElasticsearchClient } from '../platform/elasticsearch';
 import { KafkaClient } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
 import { ROUTED_SOURCES, STAGES, repartitionTopic } from '../connections/topology';
-import { viewNames } from '../es-sink/views';
+import { viewNamesOfEnv, viewSetsOf } from '../es-sink/view-sets';
 
 /** Default of the es-sink's consumer group (es-sink/runtime.ts). */
 const ES_SINK_GROUP = 'reval-es-sink';
@@ -48,7 +48,8 @@ export async function waitUntilViewsCaughtUp(
       ];
       if (behind.length === 0) {
         // Acknowledged is not yet searchable: make it so, rather than wait out the interval.
-        await es.refresh(viewNames(env.ES_INDEX_PREFIX ?? '').master);
+        const views = viewSetsOf(viewNamesOfEnv(env));
+        for (const { names } of views) await es.refresh(names.master);
         let connectionsRecords = 0;
         for (const { low, high } of (await kafka.endOffsets(topics.connections)).values()) {
           connectionsRecords += Number(BigInt(high) - BigInt(low));

@@ -15,7 +15,7 @@ import { KafkaClient } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
 import { SchemaRegistryCodecs } from '../platform/registry';
 import { startEsSink, PROCESSOR, type RunningEsSink } from './topology';
-import { legacyViewNames, viewNames } from './views';
+import { viewNamesOfEnv } from './view-sets';
 
 export interface EsRuntime extends EsClients {
   bulk: { maxActions: number; maxInFlight: number };
@@ -51,8 +51,7 @@ export async function connectEsRuntime(env: Env, processor: string): Promise<EsR
     es,
     deadLetters,
     logger,
-    views: viewNames(viewSettings.indexPrefix),
-    legacyViews: viewSettings.legacyViews ? legacyViewNames(viewSettings.indexPrefix) : null,
+    ...viewNamesOfEnv(env),
     topic: topics.connections,
     bulk: { maxActions: viewSettings.bulkMaxActions, maxInFlight: viewSettings.bulkMaxInFlight },
     close: async () => {

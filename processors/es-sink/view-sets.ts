@@ -5,7 +5,8 @@ import type { DoctorDocument, SinkAction } from './doctor-document';
 import { toLegacyDocument } from './legacy-document';
 import { LEGACY_MAPPING_VERSION, LEGACY_MAPPINGS } from './legacy-mappings';
 import { DOCTOR_MAPPINGS, MAPPING_VERSION } from './mappings';
-import type { LegacyView, OwnView, ViewNames } from './views';
+import { elasticsearchViewsConfig, type Env } from '../platform/config';
+import { legacyViewNames, viewNames, type LegacyView, type OwnView, type ViewNames } from './views';
 
 export interface ViewSet {
   /** For logs and dead-letter reasons. */
@@ -21,6 +22,15 @@ export interface ViewNamesOfSink {
   views: ViewNames<OwnView>;
   /** Null when ES_LEGACY_VIEWS=false. */
   legacyViews: ViewNames<LegacyView> | null;
+}
+
+/** The sink's view names as the environment configures them (ES_INDEX_PREFIX, ES_LEGACY_VIEWS). */
+export function viewNamesOfEnv(env: Env): ViewNamesOfSink {
+  const { indexPrefix, legacyViews } = elasticsearchViewsConfig(env);
+  return {
+    views: viewNames(indexPrefix),
+    legacyViews: legacyViews ? legacyViewNames(indexPrefix) : null,
+  };
 }
 
 export function viewSetsOf({ views, legacyViews }: ViewNamesOfSink): ViewSet[] {

@@ -27,6 +27,7 @@ import {
   type VisibleChange,
 } from '../demo-cdc';
 import { todayIn } from '../../rules/dates';
+import { legacyViewNames, viewNames } from '../../es-sink/views';
 import { startAll } from '../run-registry';
 import { waitUntilViewsCaughtUp } from '../views-caught-up';
 import { stackSettings } from '../../stack/settings';
@@ -233,7 +234,7 @@ async function waitForViews(
   timeoutMs: number,
 ): Promise<ViewCounts> {
   const deadline = Date.now() + timeoutMs;
-  const master = `${env.ES_INDEX_PREFIX ?? ''}masterdoctorindex`;
+  const master = viewNames(env.ES_INDEX_PREFIX ?? '').master;
   for (;;) {
     const views = await readViews(env);
     if ((views.counts[master] ?? 0) >= doctors) return views;
@@ -280,7 +281,11 @@ function printSummary(
   }
   out();
   out('where to look next');
-  out(`  Elasticsearch   ${env.ELASTICSEARCH_URL}/connectedindex/_search?pretty`);
+  const own = viewNames(env.ES_INDEX_PREFIX ?? '');
+  out(`  Elasticsearch   ${env.ELASTICSEARCH_URL}/${own.filtered.connected}/_search?pretty`);
+  out(
+    `  old readers     ${env.ELASTICSEARCH_URL}/${legacyViewNames(env.ES_INDEX_PREFIX ?? '').filtered.current_connections}/_search?pretty`,
+  );
   out(`  metrics         http://127.0.0.1:${metricsPort(env)}/metrics  (/healthz, /readyz)`);
   out(`  fake GMC        ${gmcUrl}`);
   out('  explain a rule  npx reval evaluate --help');
