@@ -8,6 +8,7 @@
 //
 // Runs when the CDC services are up (`reval stack up --with-cdc`) or REVAL_TEST_CDC=1 (Jest's
 // global setup starts them; this file also does when run on its own).
+import { removeViews } from '../support/leftovers';
 import { randomUUID } from 'node:crypto';
 import { privateConnectorOverride } from '../support/private-connector';
 import { Kafka, logLevel } from 'kafkajs';
@@ -210,13 +211,7 @@ async function deleteKafkaState(group: string, prefix: string): Promise<void> {
 const es = createElasticsearchClient(elasticsearchConfig());
 
 async function deleteViews(env: Env): Promise<void> {
-  const views = viewNames(env.ES_INDEX_PREFIX);
-  await es.indices.delete({
-    index: views.indexPattern,
-    ignore_unavailable: true,
-    allow_no_indices: true,
-  });
-  await es.indices.deleteIndexTemplate({ name: views.template }).catch(() => undefined);
+  await removeViews(es, env.ES_INDEX_PREFIX ?? '');
 }
 
 async function view(alias: string): Promise<string[]> {

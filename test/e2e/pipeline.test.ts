@@ -1,6 +1,7 @@
 // End to end on the real services: CDC and GMC events in, documents in the Elasticsearch
 // views out. Each scenario reads as the documentation of one behaviour of the Connections
 // screens.
+import { removeViews } from '../support/leftovers';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,13 +56,7 @@ describe('the pipeline, end to end', () => {
 
   afterEach(async () => {
     for (const stop of stops.splice(0).reverse()) await stop();
-    const views = viewNames(env.ES_INDEX_PREFIX);
-    await es.indices.delete({
-      index: views.indexPattern,
-      ignore_unavailable: true,
-      allow_no_indices: true,
-    });
-    await es.indices.deleteIndexTemplate({ name: views.template }).catch(() => undefined);
+    await removeViews(es, env.ES_INDEX_PREFIX ?? '');
     await harness.close();
   });
 
@@ -236,10 +231,7 @@ describe('the pipeline, end to end', () => {
     await seedAda();
     await runConnections();
     await runSink();
-    await eventually(
-      async () => expect(await view('connectedInGmc')).toEqual(['7000001']),
-      60_000,
-    );
+    await eventually(async () => expect(await view('connectedInGmc')).toEqual(['7000001']), 60_000);
     await publishGmcState('7000001', null, '2026-11-26T02:00:00Z');
     await eventually(async () => expect(await view('connectedInGmc')).toEqual([]));
     expect(await view('discrepancies')).toEqual(['7000001']);
@@ -425,10 +417,7 @@ describe('the pipeline, end to end', () => {
       );
       await eventually(async () => {
         for (const [alias, select] of [
-          [
-            'connected',
-            (d: (typeof expected)[number][1]) => d.connectionStatus === 'CONNECTED',
-          ],
+          ['connected', (d: (typeof expected)[number][1]) => d.connectionStatus === 'CONNECTED'],
           ['connectedInGmc', (d: (typeof expected)[number][1]) => d.designatedBody !== null],
           ['discrepancies', (d: (typeof expected)[number][1]) => d.discrepancy !== null],
           ['exceptions', (d: (typeof expected)[number][1]) => d.exceptionReasons.length > 0],

@@ -5,7 +5,8 @@ import { rmSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ElasticsearchClient } from '../../processors/platform/elasticsearch';
 import type { SchemaRegistryCodecs } from '../../processors/platform/registry';
-import { legacyViewNames, type ViewNames } from '../../processors/es-sink/views';
+import { legacyViewNames, viewNames, type ViewNames } from '../../processors/es-sink/views';
+import type { Client as RawElasticsearch } from '@elastic/elasticsearch';
 
 export interface Leftovers {
   brokers: string[];
@@ -60,4 +61,16 @@ export async function removeLeftovers(run: Leftovers): Promise<Removed> {
   }
   for (const dir of run.stateDirs) rmSync(dir, { recursive: true, force: true });
   return { topics: topics.length, groups: groups.length, indices };
+}
+
+/** Both view sets' generations and templates under a test's index prefix. */
+export async function removeViews(es: RawElasticsearch, prefix: string): Promise<void> {
+  for (const views of [viewNames(prefix), legacyViewNames(prefix)]) {
+    await es.indices.delete({
+      index: views.indexPattern,
+      ignore_unavailable: true,
+      allow_no_indices: true,
+    });
+    await es.indices.deleteIndexTemplate({ name: views.template }).catch(() => undefined);
+  }
 }
