@@ -2,7 +2,8 @@
 //
 //   tcs.tcs.{ContactDetails,GmcDetails,Person}, tis.revalidation.doctorsForDB, gmc.doctors
 //        └─ source tables (route by own key) ───────────────┐
-//   tcs.tcs.{Placement,CurriculumMembership}, tis.revalidation.exceptionLogs
+//   tcs.tcs.{Placement,CurriculumMembership}, tis.revalidation.{exceptionLogs,connectionLogs,
+//   hiddenDiscrepancy,recommendation}
 //        └─ source tables (route by parent; store: <source>-links) ─┐
 //   tcs.tcs.ProgrammeMembership ─► memberships-repartition (uuid)   │
 //        └─ memberships (store: memberships) ─► persons-repartition (person id)
@@ -49,6 +50,9 @@ export const ROUTED_SOURCES = [
   'placement',
   'doctorsForDB',
   'exceptionLogs',
+  'connectionLogs',
+  'hiddenDiscrepancy',
+  'recommendation',
   'gmcDoctors',
 ] as const satisfies readonly InputSource[];
 

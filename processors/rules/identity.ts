@@ -1,8 +1,9 @@
 // Who is a doctor here (docs/rules.md §3). TIS holds placeholder values where a GMC number is
 // not known and dummy person records for testing and rota gaps; neither may ever become a
 // doctor on the Connections screens. Every edge that reads a GMC number (TCS GmcDetails,
-// gmc.doctors, doctorsForDB, exceptionLogs, GMC's SOAP answers, `reval evaluate`) turns it
-// into a GmcNumber here, so one input gets one verdict whichever way it arrives.
+// gmc.doctors, doctorsForDB, exceptionLogs, connectionLogs, hiddenDiscrepancy, recommendation,
+// GMC's SOAP answers, `reval evaluate`) turns it into a GmcNumber here, so one input gets one
+// verdict whichever way it arrives.
 
 declare const gmcNumberBrand: unique symbol;
 

@@ -150,6 +150,9 @@ describe('connections processor (real Kafka and registry)', () => {
       harness.topics.placement,
       harness.topics.doctorsForDB,
       harness.topics.exceptionLogs,
+      harness.topics.connectionLogs,
+      harness.topics.hiddenDiscrepancy,
+      harness.topics.recommendation,
       harness.topics.gmcDoctors,
     ];
     await harness.produce(
@@ -177,6 +180,109 @@ describe('connections processor (real Kafka and registry)', () => {
       };
       expect(deadLetter.value.toString()).toBe('{not json');
     }
+  });
+
+  it("the revalidation services' collections reach the record; a malformed document of each is dead-lettered with its reason", async () => {
+    await seedDoctorEndingOn(harness, '2027-08-06');
+    const { events } = harness;
+    const gmcId = '7654321';
+    const connectionLog = {
+      _id: '0d6c5f8e-3a51-4c1e-9f0b-6f1d2a7c9b11',
+      gmcId,
+      newDesignatedBodyCode: '1-1RSSQ1B',
+      updatedBy: 'reval.admin@nhs.net',
+      requestTime: new Date('2026-11-24T10:15:00Z'),
+      requestType: 'ADD',
+      responseCode: '0',
+    };
+    const hidden = {
+      _id: '6560f1c0b84f7a4f3e9d5501',
+      gmcId,
+      hiddenForDesignatedBodyCode: '1-1RSSQ1B',
+      hiddenBy: 'reval.admin@nhs.net',
+      reason: 'Known',
+      hiddenDateTime: new Date('2026-11-20T09:00:00Z'),
+      hiddenUntilDate: new Date('2027-02-28T00:00:00Z'),
+    };
+    const recommendation = {
+      _id: '6561a2b3c4d5e6f708192a01',
+      gmcNumber: gmcId,
+      outcome: 'UNDER_REVIEW',
+      actualSubmissionDate: new Date('2026-11-24T00:00:00Z'),
+      gmcSubmissionDate: new Date('2027-03-31T00:00:00Z'),
+    };
+    await harness.produce([
+      ...(await events.mongoDocument('doctorsForDB', 'c', {
+        _id: gmcId,
+        doctorStatus: 'SUBMITTED_TO_GMC',
+        lastUpdatedDate: new Date('2026-11-24T00:00:00Z'),
+        gmcLastUpdatedDateTime: new Date('2026-11-24T10:15:00Z'),
+        designatedBodyCode: '1-1RSSQ1B',
+        existsInGmc: true,
+      })),
+      ...(await events.mongoDocument('connectionLogs', 'c', connectionLog)),
+      ...(await events.mongoDocument('hiddenDiscrepancy', 'c', hidden)),
+      ...(await events.mongoDocument('recommendation', 'c', recommendation)),
+      // One malformed document in each, after the good ones.
+      ...(await events.mongoDocument('connectionLogs', 'c', {
+        ...connectionLog,
+        _id: 'bad-time',
+        requestTime: 'yesterday',
+      })),
+      ...(await events.mongoDocument('hiddenDiscrepancy', 'c', {
+        ...hidden,
+        _id: 'x',
+        gmcId: 'N/A',
+      })),
+      ...(await events.mongoDocument('recommendation', 'c', {
+        ...recommendation,
+        _id: 'y',
+        outcome: 'MAYBE',
+      })),
+    ]);
+    await start();
+    await eventually(async () =>
+      expect((await harness.latestConnections()).get(gmcId)?.value).toMatchObject({
+        connectionStatus: 'CONNECTED',
+        tisStatus: 'SUBMITTED_TO_GMC',
+        lastUpdatedDate: '2026-11-24',
+        gmcStatus: 'Under Review',
+        updatedBy: 'reval.admin@nhs.net',
+        lastConnectionDateTime: '2026-11-24T10:15:00.000Z',
+        hiddenDiscrepancies: [
+          {
+            id: '6560f1c0b84f7a4f3e9d5501',
+            gmcId,
+            hiddenForDesignatedBodyCode: '1-1RSSQ1B',
+            hiddenBy: 'reval.admin@nhs.net',
+            reason: 'Known',
+            hiddenDateTime: '2026-11-20T09:00:00.000Z',
+            hiddenUntilDate: '2027-02-28',
+          },
+        ],
+        sources: ['tis', 'doctorsForDB', 'connectionLogs', 'hiddenDiscrepancy', 'recommendation'],
+      }),
+    );
+    const letters = await eventually(async () => {
+      const records = await harness.readAll(harness.topics.dlq);
+      expect(records).toHaveLength(3);
+      return records;
+    });
+    const reasons = Object.fromEntries(
+      letters.map((letter) => [
+        letter.headers[DLQ_HEADERS.topic].toString(),
+        letter.headers[DLQ_HEADERS.reason].toString(),
+      ]),
+    );
+    expect(reasons).toEqual({
+      [harness.topics.connectionLogs]: expect.stringMatching(
+        /field "requestTime": expected an instant/,
+      ),
+      [harness.topics.hiddenDiscrepancy]: expect.stringMatching(
+        /invalid GMC number in hiddenDiscrepancy gmcId \(placeholder\)/,
+      ),
+      [harness.topics.recommendation]: expect.stringMatching(/field "outcome": expected one of/),
+    });
   });
 
   it('every input delivered twice gives the same records, and a restart writes nothing new', async () => {

@@ -1,6 +1,6 @@
 // A faithful Debezium 3.x event factory for tests, the demo seeding and benchmarks: the key and
-// value bytes the MySQL connector (TCS tables) and the MongoDB connector (doctorsForDB,
-// exceptionLogs) send, as JSON with or without the schema wrapper or as registry Avro, and
+// value bytes the MySQL connector (TCS tables) and the MongoDB connector (the revalidation
+// collections) send, as JSON with or without the schema wrapper or as registry Avro, and
 // the flat forms of the ExtractNewRecordState / ExtractNewDocumentState transforms.
 // Compiled into dist for `npm start`: it must not import jest.
 import { AvroConnectEncoder, type SchemaRegistrar } from './debezium-avro';
@@ -37,7 +37,8 @@ export type { SchemaRegistrar } from './debezium-avro';
 export const DEBEZIUM_VERSION = '3.1.3.Final';
 
 export { TCS_TABLES, type MySqlTable } from './debezium-schemas';
-export type MongoCollection = 'doctorsForDB' | 'exceptionLogs';
+export type MongoCollection =
+  'doctorsForDB' | 'exceptionLogs' | 'connectionLogs' | 'hiddenDiscrepancy' | 'recommendation';
 export type Op = 'c' | 'u' | 'd' | 'r';
 /** JsonConverter with schemas.enable=true / false, or AvroConverter with a registry. */
 export type Format = 'json' | 'json-schemaless' | 'avro';

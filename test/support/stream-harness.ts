@@ -76,6 +76,9 @@ export async function createStreamHarness(env: Env = privateTopicsEnv()): Promis
       Placement: topicNames.placement,
       doctorsForDB: topicNames.doctorsForDB,
       exceptionLogs: topicNames.exceptionLogs,
+      connectionLogs: topicNames.connectionLogs,
+      hiddenDiscrepancy: topicNames.hiddenDiscrepancy,
+      recommendation: topicNames.recommendation,
     },
     registrar: codecs,
   });

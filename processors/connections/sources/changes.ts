@@ -3,7 +3,11 @@
 // Nothing past this file knows whether a row came as Avro or JSON, snapshot or stream.
 import type { GmcNumberProblem } from '../../rules/identity';
 import type { LocalDate } from '../../rules/dates';
-import type { ProgrammeMembershipType, UnderNotice } from '../../rules/types';
+import type {
+  ProgrammeMembershipType,
+  RecommendationOutcome,
+  UnderNotice,
+} from '../../rules/types';
 
 export const MYSQL_SOURCES = [
   'contactDetails',
@@ -14,13 +18,23 @@ export const MYSQL_SOURCES = [
   'programme',
   'placement',
 ] as const;
-export const MONGO_SOURCES = ['doctorsForDB', 'exceptionLogs'] as const;
+export const MONGO_SOURCES = [
+  'doctorsForDB',
+  'exceptionLogs',
+  'connectionLogs',
+  'hiddenDiscrepancy',
+  'recommendation',
+] as const;
 export const SOURCE_NAMES = [...MYSQL_SOURCES, ...MONGO_SOURCES] as const;
 
 export type MySqlSourceName = (typeof MYSQL_SOURCES)[number];
 export type MongoSourceName = (typeof MONGO_SOURCES)[number];
 /** Also the configuration name of the source's topic (processors/platform/config.ts). */
 export type SourceName = (typeof SOURCE_NAMES)[number];
+
+export function isMongoSource(source: string): source is MongoSourceName {
+  return (MONGO_SOURCES as readonly string[]).includes(source);
+}
 
 /** TCS ContactDetails: `id` is the person id. */
 export interface ContactDetailsRow {
@@ -101,6 +115,41 @@ export interface ExceptionLogRow {
   admin: string | null;
 }
 
+/**
+ * A `connectionLogs` entry of the connection service: a connect or disconnect request made from
+ * the screens (with GMC's return code), or a change GMC made (`updatedBy` "Updated by GMC").
+ */
+export interface ConnectionLogRow {
+  /** The document's `_id` as a string (a UUID, or hex for an ObjectId). */
+  id: string;
+  gmcId: string;
+  updatedBy: string | null;
+  requestTime: Date | null;
+  responseCode: string | null;
+}
+
+/** A `hiddenDiscrepancy` document of the connection service: one doctor, one designated body. */
+export interface HiddenDiscrepancyRow {
+  id: string;
+  gmcId: string;
+  hiddenForDesignatedBodyCode: string | null;
+  hiddenBy: string | null;
+  reason: string | null;
+  hiddenDateTime: Date | null;
+  /** Stored as an instant; read as its calendar date in Europe/London. */
+  hiddenUntilDate: LocalDate | null;
+}
+
+/** A `recommendation` document of the recommendation service. */
+export interface RecommendationRow {
+  id: string;
+  gmcNumber: string;
+  /** GMC's outcome, stored as the enum name (APPROVED...), held as the screens' label. */
+  outcome: RecommendationOutcome | null;
+  actualSubmissionDate: LocalDate | null;
+  gmcSubmissionDate: LocalDate | null;
+}
+
 export interface RowsBySource {
   contactDetails: ContactDetailsRow;
   gmcDetails: GmcDetailsRow;
@@ -111,6 +160,9 @@ export interface RowsBySource {
   placement: PlacementRow;
   doctorsForDB: DoctorsForDbRow;
   exceptionLogs: ExceptionLogRow;
+  connectionLogs: ConnectionLogRow;
+  hiddenDiscrepancy: HiddenDiscrepancyRow;
+  recommendation: RecommendationRow;
 }
 
 /** The row field that is the source's identity; `key` is its value as a string. */
@@ -124,6 +176,9 @@ export const KEY_FIELDS = {
   placement: 'id',
   doctorsForDB: 'gmcReferenceNumber',
   exceptionLogs: 'id',
+  connectionLogs: 'id',
+  hiddenDiscrepancy: 'id',
+  recommendation: 'id',
 } as const satisfies { [S in SourceName]: keyof RowsBySource[S] };
 
 /**

@@ -1,4 +1,5 @@
-// Debezium MongoDB events of doctorsForDB and exceptionLogs to changes. Keys are
+// Debezium MongoDB events of the revalidation collections (doctorsForDB, exceptionLogs,
+// connectionLogs, hiddenDiscrepancy, recommendation) to changes. Keys are
 // {"id": "<_id as Extended JSON>"}; `after`/`before` are documents as Extended JSON text;
 // an update may carry only its updateDescription, which becomes a patch.
 import { KEY_FIELDS, type Change, type DecodeError, type MongoSourceName } from './changes';

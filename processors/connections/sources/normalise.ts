@@ -1,10 +1,9 @@
 // The pure half of the edge: decoded key and value (JSON or Avro, already parsed) to one
 // change. No I/O, so every Debezium shape can be tested from literal events.
 import {
-  MONGO_SOURCES,
+  isMongoSource,
   type Change,
   type DecodeError,
-  type MongoSourceName,
   type MySqlSourceName,
   type SourceName,
 } from './changes';
@@ -13,10 +12,6 @@ import { isEnvelope, isObject, unwrap } from './envelope';
 import { sourcePosition } from './position';
 import { normaliseMongo } from './mongo';
 import { normaliseMySql } from './mysql';
-
-function isMongoSource(source: SourceName): source is MongoSourceName {
-  return (MONGO_SOURCES as readonly string[]).includes(source);
-}
 
 /** Never throws: whatever the input, the result is a change or the reason there is none. */
 export function normaliseEnvelope(
@@ -39,11 +34,21 @@ export function normaliseEnvelope(
   }
 }
 
+/** The field that names the doctor in each MongoDB collection about doctors. */
+const DOCTOR_FIELDS = {
+  exceptionLogs: 'gmcId',
+  connectionLogs: 'gmcId',
+  hiddenDiscrepancy: 'gmcId',
+  recommendation: 'gmcNumber',
+} as const;
+type DoctorLinkedSource = keyof typeof DOCTOR_FIELDS;
+
 /**
- * A doctorsForDB document and an exception log are each about one doctor, named by GMC number:
- * one with an invalid number is refused whole (docs/rules.md §3), and a valid one is keyed by
- * the number as the identity function gives it. A TCS GmcDetails row is not refused: its
- * person is simply not a doctor, which the persons stage decides.
+ * A doctorsForDB document, an exception log, a connection log entry, a hidden discrepancy and a
+ * recommendation are each about one doctor, named by GMC number: one with an invalid number is
+ * refused whole (docs/rules.md §3), and a valid one is keyed by the number as the identity
+ * function gives it. A TCS GmcDetails row is not refused: its person is simply not a doctor,
+ * which the persons stage decides.
  */
 function withCheckedGmcNumber(change: Change): Change | DecodeError {
   if (change.source === 'doctorsForDB') {
@@ -59,20 +64,20 @@ function withCheckedGmcNumber(change: Change): Change | DecodeError {
       return { ...change, key, row: { ...change.row, gmcReferenceNumber: key } };
     return { ...change, key };
   }
-  if (change.source === 'exceptionLogs' && change.op !== 'delete') {
-    const fields = change.op === 'upsert' ? change.row : change.set;
-    if (change.op === 'patch' && !('gmcId' in fields)) return change;
-    const verdict = gmcNumberOf(fields.gmcId);
-    if (verdict.problem !== undefined) {
-      return {
-        error: gmcNumberRefusal('exceptionLogs gmcId', fields.gmcId, verdict.problem),
-        gmcNumberProblem: verdict.problem,
-      };
-    }
-    const gmcId = verdict.gmcNumber;
-    return change.op === 'upsert'
-      ? { ...change, row: { ...change.row, gmcId } }
-      : { ...change, set: { ...change.set, gmcId } };
+  if (!(change.source in DOCTOR_FIELDS) || change.op === 'delete') return change;
+  const field = DOCTOR_FIELDS[change.source as DoctorLinkedSource];
+  // Validated text already: the row schema (or, for a patch, its partial) read the field.
+  const fields = (change.op === 'upsert' ? change.row : change.set) as Record<string, string>;
+  if (change.op === 'patch' && !(field in fields)) return change;
+  const verdict = gmcNumberOf(fields[field]);
+  if (verdict.problem !== undefined) {
+    return {
+      error: gmcNumberRefusal(`${change.source} ${field}`, fields[field], verdict.problem),
+      gmcNumberProblem: verdict.problem,
+    };
   }
-  return change;
+  const checked = { ...fields, [field]: verdict.gmcNumber };
+  return (
+    change.op === 'upsert' ? { ...change, row: checked } : { ...change, set: checked }
+  ) as Change;
 }

@@ -1,8 +1,13 @@
 // The typed row of each source, validated field by field. Column names are TCS's and the
 // revalidation service's own; MongoDB's `_id` is renamed to the row's identity field.
 import { z } from 'zod';
-import { PROGRAMME_MEMBERSHIP_TYPES, UNDER_NOTICE_VALUES } from '../../rules/types';
 import {
+  PROGRAMME_MEMBERSHIP_TYPES,
+  RECOMMENDATION_OUTCOMES,
+  UNDER_NOTICE_VALUES,
+} from '../../rules/types';
+import {
+  isMongoSource,
   KEY_FIELDS,
   type DecodeError,
   type MongoSourceName,
@@ -81,16 +86,47 @@ const ROW_SCHEMAS = {
     timestamp: instant,
     admin: nullableText,
   }),
+  connectionLogs: z.object({
+    id: text,
+    gmcId: text,
+    updatedBy: nullableText,
+    requestTime: nullableInstant,
+    responseCode: nullableText,
+  }),
+  hiddenDiscrepancy: z.object({
+    id: text,
+    gmcId: text,
+    hiddenForDesignatedBodyCode: nullableText,
+    hiddenBy: nullableText,
+    reason: nullableText,
+    hiddenDateTime: nullableInstant,
+    hiddenUntilDate: mongoDate,
+  }),
+  recommendation: z.object({
+    id: text,
+    gmcNumber: text,
+    // Spring Data stores the enum's name; the label is accepted too.
+    outcome: nullableEnum(RECOMMENDATION_OUTCOMES, {
+      APPROVED: 'Approved',
+      REJECTED: 'Rejected',
+      UNDER_REVIEW: 'Under Review',
+    }),
+    actualSubmissionDate: mongoDate,
+    gmcSubmissionDate: mongoDate,
+  }),
 } satisfies { [S in SourceName]: z.ZodType<RowsBySource[S]> };
 
 /** Where a MongoDB document keeps the field a row calls by another name. */
 const DOCUMENT_FIELD_RENAMES: Record<MongoSourceName, Record<string, string>> = {
   doctorsForDB: { _id: 'gmcReferenceNumber' },
   exceptionLogs: { _id: 'id' },
+  connectionLogs: { _id: 'id' },
+  hiddenDiscrepancy: { _id: 'id' },
+  recommendation: { _id: 'id' },
 };
 
 export function rowFieldName(source: SourceName, documentField: string): string {
-  return source === 'doctorsForDB' || source === 'exceptionLogs'
+  return isMongoSource(source)
     ? (DOCUMENT_FIELD_RENAMES[source][documentField] ?? documentField)
     : documentField;
 }

@@ -1,5 +1,6 @@
 // Stage 4, keyed by GMC reference number: the TIS person meets the GMC state, the
-// doctorsForDB copy and the exception logs; the Programme global table supplies names and
+// doctorsForDB copy, the exception logs and the revalidation services' connection log entries,
+// hidden discrepancies and recommendations; the Programme global table supplies names and
 // owners; the rules derive the record, and only a changed record goes to reval.connections,
 // with a per-doctor version that never goes backwards. Two index stores let midnight and a
 // programme edit find their doctors without scanning every doctor.
@@ -17,9 +18,12 @@ import {
 } from '../connection-record';
 import {
   applyPatch,
+  type ConnectionLogRow,
   type DoctorsForDbRow,
   type ExceptionLogRow,
+  type HiddenDiscrepancyRow,
   type ProgrammeRow,
+  type RecommendationRow,
 } from '../sources';
 import {
   gmcStateOf,
@@ -28,7 +32,13 @@ import {
   type GmcDoctorState,
 } from '../state/gmc-doctor-state';
 import { SINKS } from './source-tables';
-import { supersedes, type DoctorMessage, type TisPersonRecord, type Versioned } from './messages';
+import {
+  supersedes,
+  type DoctorMessage,
+  type RowChange,
+  type TisPersonRecord,
+  type Versioned,
+} from './messages';
 
 export const DOCTORS_STORE = 'doctors';
 export const REEVALUATION_INDEX = 'doctors-by-reevaluation-date';
@@ -43,6 +53,10 @@ export interface DoctorState {
   sync?: GmcDoctorState;
   copy?: Versioned<DoctorsForDbRow>;
   logs: Record<string, ExceptionLogRow>;
+  /** By document id; absent when none (and in states stored before these inputs were read). */
+  connectionLogs?: Record<string, ConnectionLogRow>;
+  hiddenDiscrepancies?: Record<string, HiddenDiscrepancyRow>;
+  recommendations?: Record<string, RecommendationRow>;
   emitted?: Emitted;
   /** The programme ids this doctor is indexed under. */
   programmes?: number[];
@@ -108,11 +122,31 @@ export function applyDoctorChange(
       if (message.op === 'upsert') state.logs[message.key] = message.row;
       else delete state.logs[message.key];
       break;
+    case 'connectionLogs':
+      state.connectionLogs = withRowChange(state.connectionLogs, message);
+      break;
+    case 'hiddenDiscrepancy':
+      state.hiddenDiscrepancies = withRowChange(state.hiddenDiscrepancies, message);
+      break;
+    case 'recommendation':
+      state.recommendations = withRowChange(state.recommendations, message);
+      break;
   }
   context.put(DOCTORS_STORE, gmc, state);
   // Derived once per commit, however many of the doctor's inputs arrived meanwhile.
   if (settings.defer) settings.defer(gmc);
   else context.later(gmc);
+}
+
+/** The rows by key after the change; undefined once none is left, so a state stays small. */
+function withRowChange<R>(
+  rows: Record<string, R> | undefined,
+  change: RowChange<string, R>,
+): Record<string, R> | undefined {
+  const next = rows ?? {};
+  if (change.op === 'upsert') next[change.key] = change.row;
+  else delete next[change.key];
+  return Object.keys(next).length > 0 ? next : undefined;
 }
 
 /** Before a commit: derives the doctors whose inputs changed since the last one. */
@@ -260,20 +294,46 @@ function doctorInputs(
     tis,
     gmc: gmcStateOf(state.sync, copy),
     exceptionLog: latestExceptionLog(Object.values(state.logs)),
-    revalidation: revalidationOf(copy),
+    revalidation: revalidationOf(state, copy),
   };
 }
 
 /** The revalidation services' own records of the doctor (docs/rules.md §4.9). */
-function revalidationOf(copy: DoctorsForDbRow | undefined): RevalidationRecords | null {
-  if (!copy) return null;
+function revalidationOf(
+  state: DoctorState,
+  copy: DoctorsForDbRow | undefined,
+): RevalidationRecords | null {
+  const logs = Object.values(state.connectionLogs ?? {});
+  const recommendations = Object.values(state.recommendations ?? {});
+  const hidden = Object.values(state.hiddenDiscrepancies ?? {});
+  if (!copy && logs.length === 0 && recommendations.length === 0 && hidden.length === 0) {
+    return null;
+  }
   return {
-    tisStatus: copy.doctorStatus,
+    tisStatus: copy?.doctorStatus ?? null,
     // A document stored before this field was read lacks it.
-    lastUpdatedDate: copy.lastUpdatedDate ?? null,
-    connectionLogs: [],
-    recommendations: [],
-    hiddenDiscrepancies: [],
+    lastUpdatedDate: copy?.lastUpdatedDate ?? null,
+    connectionLogs: logs.map((log) => ({
+      id: log.id,
+      updatedBy: log.updatedBy,
+      requestTime: log.requestTime?.toISOString() ?? null,
+      responseCode: log.responseCode,
+    })),
+    recommendations: recommendations.map((recommendation) => ({
+      id: recommendation.id,
+      outcome: recommendation.outcome,
+      actualSubmissionDate: recommendation.actualSubmissionDate,
+      gmcSubmissionDate: recommendation.gmcSubmissionDate,
+    })),
+    hiddenDiscrepancies: hidden.map((row) => ({
+      id: row.id,
+      gmcId: row.gmcId,
+      hiddenForDesignatedBodyCode: row.hiddenForDesignatedBodyCode,
+      hiddenBy: row.hiddenBy,
+      reason: row.reason,
+      hiddenDateTime: row.hiddenDateTime?.toISOString() ?? null,
+      hiddenUntilDate: row.hiddenUntilDate,
+    })),
   };
 }
 
@@ -324,5 +384,8 @@ function sourcesOf(state: DoctorState): string[] {
   if (state.sync) sources.push('gmc');
   if (state.copy?.row) sources.push('doctorsForDB');
   if (Object.keys(state.logs).length > 0) sources.push('exceptionLogs');
+  if (state.connectionLogs) sources.push('connectionLogs');
+  if (state.hiddenDiscrepancies) sources.push('hiddenDiscrepancy');
+  if (state.recommendations) sources.push('recommendation');
   return sources;
 }

@@ -4,18 +4,21 @@
 // next stage's duplicate and reordering guard.
 import type { GmcDoctorState } from '../state/gmc-doctor-state';
 import type {
+  ConnectionLogRow,
   ContactDetailsRow,
   CurriculumMembershipRow,
   DoctorsForDbRow,
   ExceptionLogRow,
   GmcDetailsRow,
+  HiddenDiscrepancyRow,
   Patch,
   PersonRow,
   PlacementRow,
   ProgrammeMembershipRow,
+  RecommendationRow,
 } from '../sources';
 
-type RowChange<S extends string, R> =
+export type RowChange<S extends string, R> =
   | { source: S; key: string; op: 'upsert'; row: R; position?: number }
   | { source: S; key: string; op: 'delete'; position?: number };
 
@@ -57,6 +60,9 @@ export type DoctorMessage =
   | RowChange<'gmcDoctors', GmcDoctorState>
   | RowChange<'doctorsForDB', DoctorsForDbRow>
   | RowChange<'exceptionLogs', ExceptionLogRow>
+  | RowChange<'connectionLogs', ConnectionLogRow>
+  | RowChange<'hiddenDiscrepancy', HiddenDiscrepancyRow>
+  | RowChange<'recommendation', RecommendationRow>
   | Patch<'doctorsForDB'>;
 
 /** A row as a stage keeps it: the last change applied, deletes included (as null). */

@@ -1,9 +1,10 @@
 // Stage 1, one task per partition of each raw input topic: route each row change to the
 // entity the next stage joins on. Rows keyed by their own identity go on as they are; rows
 // that point at a parent (a placement's trainee, a curriculum membership's programme
-// membership, an exception log's doctor) keep their last parent here, so that a row moving to
-// another parent is deleted from the old one (the subscription half of a foreign-key join).
-import { applyPatch, type Change, type Patch } from '../sources';
+// membership, an exception log's, connection log entry's, hidden discrepancy's or
+// recommendation's doctor) keep their last parent here, so that a row moving to another
+// parent is deleted from the old one (the subscription half of a foreign-key join).
+import { applyPatch, isMongoSource, type Change, type Patch } from '../sources';
 import type { GmcChange } from '../state/gmc-doctor-state';
 import type { ProcessorContext, Unreadable } from '../../streams/topology';
 import { supersedes } from './messages';
@@ -33,6 +34,18 @@ const LINKED = {
     sink: SINKS.doctors,
     parentOf: (row: { gmcId: string }) => row.gmcId,
   },
+  connectionLogs: {
+    sink: SINKS.doctors,
+    parentOf: (row: { gmcId: string }) => row.gmcId,
+  },
+  hiddenDiscrepancy: {
+    sink: SINKS.doctors,
+    parentOf: (row: { gmcId: string }) => row.gmcId,
+  },
+  recommendation: {
+    sink: SINKS.doctors,
+    parentOf: (row: { gmcNumber: string }) => row.gmcNumber,
+  },
 } as const;
 
 export type LinkedSource = keyof typeof LINKED;
@@ -46,7 +59,7 @@ export function linkStoreOf(source: LinkedSource): string {
 interface Link {
   position?: number;
   parent: string | null;
-  /** Kept for exception logs only: a MongoDB patch is merged into it. */
+  /** Kept for MongoDB documents only: a patch is merged into it. */
   row?: unknown;
 }
 
@@ -79,7 +92,7 @@ function routeLinked(
   if (!supersedes(known, change)) return;
   let row: unknown = null;
   if (change.op === 'patch') {
-    const merged = applyPatch(known?.row as never, change as Patch<'exceptionLogs'>);
+    const merged = applyPatch(known?.row as never, change as Patch);
     if ('error' in merged) return merged;
     row = merged.row;
   } else if (change.op === 'upsert') {
@@ -96,6 +109,6 @@ function routeLinked(
   context.put<Link>(store, change.key, {
     position,
     parent,
-    row: change.source === 'exceptionLogs' && row !== null ? row : undefined,
+    row: isMongoSource(change.source) && row !== null ? row : undefined,
   });
 }
