@@ -1,3 +1,4 @@
+import { ViewNameTakenError } from '../es-sink/bootstrap';
 import { ConfigError } from '../platform/config';
 
 /** Prints an error the user can act on and exits non-zero; stack traces only for bugs. */
@@ -6,9 +7,9 @@ export function exitWithError(error: unknown): never {
     process.stderr.write(`reval: configuration error: ${error.message}\n`);
     process.exit(78); // EX_CONFIG
   }
-  if (error instanceof UserError) {
+  if (error instanceof UserError || error instanceof ViewNameTakenError) {
     process.stderr.write(`reval: ${error.message}\n`);
-    process.exit(error.exitCode);
+    process.exit(error instanceof UserError ? error.exitCode : 1);
   }
   process.stderr.write(
     `reval: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
