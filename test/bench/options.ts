@@ -15,11 +15,13 @@ export interface Options {
   /** Sizes for the scale mode; when set, only the scale line is measured. */
   scale?: number[];
   cpuProfDir?: string;
+  /** V8's old-space limit for every child process, in MB (--max-old-space-size). */
+  childHeapMb?: number;
 }
 
 export const USAGE = `usage: node dist/test/bench/pipeline.js [--doctors N] [--format json|json-schemaless|avro]
        [--rate EVENTS_PER_S] [--seconds FRESHNESS_S] [--refresh-intervals 1s,250ms]
-       [--partitions N] [--instances N] [--cpu-prof DIR]
+       [--partitions N] [--instances N] [--cpu-prof DIR] [--child-heap-mb N]
    or: node dist/test/bench/pipeline.js --scale 25000,50000,100000,200000 [--format F] [--partitions N]
 
   --doctors N            population size (default 100000)
@@ -33,7 +35,9 @@ export const USAGE = `usage: node dist/test/bench/pipeline.js [--doctors N] [--f
   --instances N          connections instances of the scaled run (default 2; 1 skips it)
   --scale LIST           only the scale line: per population size, the live replay, then the cold
                          start of connections from an empty local store and its peak RSS
-  --cpu-prof DIR         CPU profiles of every child process`;
+  --cpu-prof DIR         CPU profiles of every child process
+  --child-heap-mb N      V8 old-space limit of every child process (--max-old-space-size), to see
+                         how much of a peak is garbage not yet collected`;
 
 export class UsageError extends Error {}
 
@@ -93,6 +97,9 @@ export function parseOptions(argv: string[]): Options {
       case '--cpu-prof':
         options.cpuProfDir = value();
         if (!options.cpuProfDir) throw new UsageError('--cpu-prof needs a directory');
+        break;
+      case '--child-heap-mb':
+        options.childHeapMb = Math.round(positive(flag, value()));
         break;
       case '--help':
       case '-h':

@@ -203,7 +203,10 @@ async function measure(run: BenchRun, options: Options): Promise<Figures> {
 
 async function benchmark(options: Options, childLogLevel: string): Promise<void> {
   const startLoads = loads();
-  const nodeArgs = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
+  const nodeArgs = [
+    ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : []),
+    ...(options.childHeapMb ? [`--max-old-space-size=${options.childHeapMb}`] : []),
+  ];
   if (options.scale) {
     const points = await measureScale({
       sizes: options.scale,
