@@ -85,7 +85,15 @@ export interface FetchOptions {
   logger: Logger;
   /** How long the broker may hold a fetch with nothing to return. */
   maxWaitMs?: number;
+  /**
+   * The most one fetch answer may carry (a partition gets a quarter, or all when asked
+   * alone). It bounds memory more than it seems: kafkajs decodes every record of an answer
+   * into objects, and small records make a 16 MB answer hundreds of MB of heap.
+   */
+  fetchBytes?: number;
 }
+
+export const DEFAULT_FETCH_BYTES = 16 * 1024 * 1024;
 
 // Answers that mean "metadata moved or is not there yet" (a topic just created, a leader
 // moving): refresh it and ask again. kafkajs names error code 6 NOT_LEADER_FOR_PARTITION.
@@ -234,6 +242,7 @@ export class PartitionFetcher {
     positions: Map<string, PartitionState>,
     alone = false,
   ): Promise<FetchedBatch[]> {
+    const fetchBytes = this.options.fetchBytes ?? DEFAULT_FETCH_BYTES;
     const byTopic = new Map<string, number[]>();
     for (const { topic, partition } of positions.values()) {
       byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
@@ -255,14 +264,14 @@ export class PartitionFetcher {
           partitions: partitions.map((partition) => ({
             partition,
             fetchOffset: (positions.get(`${topic}:${partition}`)?.position ?? 0n).toString(),
-            maxBytes: (alone ? 16 : 4) * 1024 * 1024,
+            maxBytes: alone ? fetchBytes : fetchBytes / 4,
           })),
         }));
         const { responses } = await broker.fetch({
           isolationLevel: this.options.readCommitted ? 1 : 0,
           maxWaitTime: alone ? 0 : (this.options.maxWaitMs ?? 250),
           minBytes: 1,
-          maxBytes: 16 * 1024 * 1024,
+          maxBytes: fetchBytes,
           topics: request,
         });
         return responses;

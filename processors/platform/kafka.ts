@@ -545,13 +545,14 @@ export class KafkaClient {
   async readPartitions(
     ranges: { topic: string; partition: number; from: bigint; to: bigint }[],
     handle: (records: KafkaRecord[]) => Promise<void> | void,
-    options: { readCommitted?: boolean } = {},
+    options: { readCommitted?: boolean; fetchBytes?: number } = {},
   ): Promise<void> {
     if (ranges.every((range) => range.to <= range.from)) return;
     const fetcher = await PartitionFetcher.open(this.kafka, {
       readCommitted: options.readCommitted ?? true,
       logger: this.logger,
       maxWaitMs: 100,
+      fetchBytes: options.fetchBytes,
     });
     try {
       await fetcher.run(ranges, async (batch) => {

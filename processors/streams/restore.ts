@@ -12,6 +12,13 @@ import {
 } from './storage';
 import { changelogTopic, type SubTopology } from './topology';
 
+/**
+ * Changelog records are small (a store row each), so a 16 MB answer is about 100,000 of them,
+ * decoded by kafkajs into objects: two such answers in hand held hundreds of MB of heap in a
+ * 100k-doctor cold start. A quarter of that keeps the heap small and the broker busy.
+ */
+export const RESTORE_FETCH_BYTES = 4 * 1024 * 1024;
+
 /** Bump when the layout of stored values changes: older stores are then restored afresh. */
 export const STORE_FORMAT_VERSION = 1;
 
@@ -82,18 +89,22 @@ export async function restoreTasks(
   }
   const total = ranges.reduce((sum, range) => sum + Number(range.to - range.from), 0);
   let restored = 0;
-  await kafka.readPartitions(ranges, (records: KafkaRecord[]) => {
-    const { topic, partition } = records[0];
-    const owner = owners.get(`${topic}:${partition}`);
-    if (!owner) return;
-    const entries = new Map<string, Buffer | null>();
-    for (const record of records) entries.set(record.key?.toString('utf8') ?? '', record.value);
-    const writes: StoreWrites = new Map([[owner.store, entries]]);
-    const next = BigInt(records[records.length - 1].offset) + 1n;
-    owner.task.storage.commit(writes, new Map([[`${topic}:${partition}`, next]]));
-    restored += records.length;
-    onProgress({ restored, total });
-  });
+  await kafka.readPartitions(
+    ranges,
+    (records: KafkaRecord[]) => {
+      const { topic, partition } = records[0];
+      const owner = owners.get(`${topic}:${partition}`);
+      if (!owner) return;
+      const entries = new Map<string, Buffer | null>();
+      for (const record of records) entries.set(record.key?.toString('utf8') ?? '', record.value);
+      const writes: StoreWrites = new Map([[owner.store, entries]]);
+      const next = BigInt(records[records.length - 1].offset) + 1n;
+      owner.task.storage.commit(writes, new Map([[`${topic}:${partition}`, next]]));
+      restored += records.length;
+      onProgress({ restored, total });
+    },
+    { fetchBytes: RESTORE_FETCH_BYTES },
+  );
   // The end is the checkpoint even when the records just below it were compacted away.
   for (const range of ranges) {
     const owner = owners.get(`${range.topic}:${range.partition}`);
