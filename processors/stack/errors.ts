@@ -1,6 +1,6 @@
 // A failure of one local-stack service that the user can act on: it names the service and
 // the log file that tells why, and carries the last lines of that log.
-import { existsSync, readFileSync } from 'node:fs';
+import { logTail } from './log-tail';
 
 export class StackError extends Error {
   constructor(
@@ -14,8 +14,8 @@ export class StackError extends Error {
 }
 
 function tail(logFile: string, lines = 15): string {
-  if (!existsSync(logFile)) return '';
-  const text = readFileSync(logFile, 'utf8').trimEnd();
+  // 64 KiB holds far more than 15 lines of any service's log, and a whole log can be huge.
+  const text = logTail(logFile, 64 * 1024).trimEnd();
   if (!text) return '';
   const last = text.split('\n').slice(-lines);
   return `\n  last lines:\n${last.map((line) => `    ${line.slice(0, 300)}`).join('\n')}`;

@@ -89,6 +89,24 @@ async function assertPortsFree(service: Service, settings: StackSettings): Promi
   }
 }
 
+/** Waits for a service, started now or by another `up`, to answer at `endpoint`. */
+function serviceReady(
+  service: Service,
+  { settings, progress }: StackContext,
+  endpoint: string,
+  exited: () => string | undefined,
+): Promise<void> {
+  return waitUntilReady({
+    service: service.name,
+    probe: () => service.probe(endpoint),
+    exited,
+    quietMs: service.readyTimeoutMs,
+    logFile: logFile(settings, service.name),
+    progress: (message) => progress(service.name, message),
+    describe: service.describeStart?.bind(service),
+  });
+}
+
 /** Waits for a running service to answer, or claims the service for this process to start. */
 async function runningOrClaimed(
   service: Service,
@@ -102,16 +120,7 @@ async function runningOrClaimed(
       // Already running, perhaps still starting: wait for it as for a fresh start.
       const { record } = known;
       const exited = () => (isAlive(record) ? undefined : 'stopped');
-      const log = logFile(settings, service.name);
-      await waitUntilReady({
-        service: service.name,
-        probe: () => service.probe(record.endpoint),
-        exited,
-        quietMs: service.readyTimeoutMs,
-        logFile: log,
-        progress: (message) => progress(service.name, message),
-        describe: service.describeStart?.bind(service),
-      });
+      await serviceReady(service, context, record.endpoint, exited);
       return { service: service.name, endpoint: record.endpoint, started: false };
     }
     if (known.kind === 'starting') {
@@ -156,15 +165,7 @@ async function bringUp(
       logFile: log,
     });
     writeRecord(settings.runDir, started);
-    await waitUntilReady({
-      service: service.name,
-      probe: () => service.probe(endpoint),
-      exited: exitWatcher(child),
-      quietMs: service.readyTimeoutMs,
-      logFile: log,
-      progress: (message) => progress(service.name, message),
-      describe: service.describeStart?.bind(service),
-    });
+    await serviceReady(service, context, endpoint, exitWatcher(child));
     progress(service.name, `ready at ${endpoint} (${seconds(began)})`);
     return { service: service.name, endpoint, started: true };
   } catch (error) {

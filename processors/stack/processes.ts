@@ -8,7 +8,6 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
-  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -18,6 +17,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StackError } from './errors';
+import { logTail } from './log-tail';
 import type { ServiceName } from './settings';
 
 export interface ProcessRecord {
@@ -143,7 +143,6 @@ export function isAlive(record: ProcessRecord): boolean {
   return record.startTicks === null || ticks === null || ticks === record.startTicks;
 }
 
-/** Starts a service detached, with stdout and stderr appended to its log file. */
 const logSize = (file: string): number => {
   try {
     return statSync(file).size;
@@ -155,6 +154,7 @@ const logSize = (file: string): number => {
 /** A log past this size is moved aside (one generation kept) when its service starts again. */
 const LOG_ROTATE_BYTES = 64 * 1024 * 1024;
 
+/** Starts a service detached, with stdout and stderr appended to its log file. */
 export function launch(spec: LaunchSpec, logFile: string): ChildProcess {
   mkdirSync(dirname(logFile), { recursive: true });
   if (logSize(logFile) > LOG_ROTATE_BYTES) renameSync(logFile, `${logFile}.1`);
@@ -229,22 +229,6 @@ export interface ReadyWait {
   progress?: (message: string) => void;
   /** What the end of the log says the service is doing, when the service can tell. */
   describe?: (logTail: string) => string | undefined;
-}
-
-function logTail(file: string, bytes = 8192): string {
-  try {
-    const size = statSync(file).size;
-    const fd = openSync(file, 'r');
-    try {
-      const buffer = Buffer.alloc(Math.min(bytes, size));
-      readSync(fd, buffer, 0, buffer.length, size - buffer.length);
-      return buffer.toString('utf8');
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return '';
-  }
 }
 
 /**
