@@ -5,7 +5,8 @@ import type { Env } from '../platform/config';
 import { elasticsearchConfig, kafkaConfig, topics as topicNames } from '../platform/config';
 import { createElasticsearchClient } from '../platform/elasticsearch';
 import { KafkaClient } from '../platform/kafka';
-import { allAliases, legacyViewNames, viewNames } from '../es-sink/views';
+import { viewNamesOfEnv } from '../es-sink/view-sets';
+import { allAliases, viewNames } from '../es-sink/views';
 import { FakeGmc } from '../platform/gmc-soap/fake/server';
 import { todayIn } from '../rules/dates';
 import { ENDPOINT_VARIABLES, startStack, type StackEndpoints } from '../stack';
@@ -149,11 +150,10 @@ export interface ViewCounts {
 
 export async function readViews(env: Env): Promise<ViewCounts> {
   const es = createElasticsearchClient(elasticsearchConfig(env));
-  const views = viewNames(env.ES_INDEX_PREFIX ?? '');
-  const legacy = legacyViewNames(env.ES_INDEX_PREFIX ?? '');
+  const { views, legacyViews } = viewNamesOfEnv(env);
   try {
     const counts: Record<string, number> = {};
-    for (const alias of [...allAliases(views), ...allAliases(legacy)]) {
+    for (const alias of [...allAliases(views), ...(legacyViews ? allAliases(legacyViews) : [])]) {
       counts[alias] = (await es.count({ index: alias }).catch(() => ({ count: 0 }))).count;
     }
     const examples = await es

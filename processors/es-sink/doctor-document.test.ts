@@ -2,19 +2,14 @@
 // actions in golden/doctor-documents.json. A change there is a change to what the UI reads.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  toSinkAction,
-  type ConnectionRecord,
-  type KeyedValue,
-  type ReaderFields,
-} from './doctor-document';
+import { toSinkAction, type ConnectionRecord, type KeyedValue } from './doctor-document';
 import { DOCTOR_PROPERTIES } from './mappings';
 
 const golden = JSON.parse(
   readFileSync(join(__dirname, 'golden', 'doctor-documents.json'), 'utf8'),
 ) as Record<string, unknown>;
 
-const connected: ConnectionRecord & ReaderFields = {
+const connected: ConnectionRecord = {
   gmcReferenceNumber: '1234567',
   tcsPersonId: 40321,
   doctorFirstName: 'Ada',

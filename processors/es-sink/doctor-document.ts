@@ -2,44 +2,22 @@
 // (the legacy readers' projection of the same document is legacy-document.ts).
 // Fields are picked one by one so that a field added to the Avro schema never reaches the
 // strict mapping by accident: it must be added here and in mappings.ts, golden-tested.
-import { VERSION_HEADER, type ConnectionRecord } from '../connections/connection-record';
+import {
+  VERSION_HEADER,
+  type ConnectionRecord,
+  type HiddenDiscrepancy,
+} from '../connections/connection-record';
+import type { RevalidationFields } from '../rules/revalidation';
 
-export { VERSION_HEADER, type ConnectionRecord };
-
-/** A doctor's discrepancy that an administrator hid, from the connection service. */
-export type HiddenDiscrepancy = {
-  id: string | null;
-  gmcId: string | null;
-  hiddenForDesignatedBodyCode: string | null;
-  hiddenBy: string | null;
-  reason: string | null;
-  /** An instant, ISO 8601 with a zone. */
-  hiddenDateTime: string | null;
-  /** yyyy-MM-dd. */
-  hiddenUntilDate: string | null;
-};
+export { VERSION_HEADER, type ConnectionRecord, type HiddenDiscrepancy };
 
 /**
- * What the old services' readers show that the rules do not derive: the recommendation
- * workflow's status and dates (doctorsForDB, the recommendation collection) and the
- * connection service's log and hidden discrepancies. Read as optional, so records written
- * before these fields existed still index.
+ * One doctor as the project's own views (reval-doctors and its aliases) hold it. The
+ * revalidation services' fields are optional on a record (one written before them lacks
+ * them) and always present, maybe empty, on a document.
  */
-// Type aliases, not interfaces: a bulk document must be indexable by field name.
-export type ReaderFields = {
-  tisStatus: string | null;
-  /** yyyy-MM-dd. */
-  lastUpdatedDate: string | null;
-  gmcStatus: string | null;
-  updatedBy: string | null;
-  /** An instant, ISO 8601 with a zone. */
-  lastConnectionDateTime: string | null;
-  hiddenDiscrepancies: HiddenDiscrepancy[];
-};
-
-/** One doctor as the project's own views (reval-doctors and its aliases) hold it. */
-export type DoctorDocument = Omit<ConnectionRecord, 'updatedTime' | keyof ReaderFields> &
-  ReaderFields & { updatedTime: string };
+export type DoctorDocument = Omit<ConnectionRecord, 'updatedTime' | keyof RevalidationFields> &
+  RevalidationFields & { updatedTime: string };
 
 export type SinkAction<D extends object = DoctorDocument> =
   | { kind: 'index'; id: string; version: number; document: D }
@@ -84,7 +62,6 @@ export function toSinkAction({ key, value, versionHeader }: KeyedValue): MappedR
 }
 
 export function toDoctorDocument(record: ConnectionRecord): DoctorDocument {
-  const reader = record as Partial<ReaderFields>;
   return {
     gmcReferenceNumber: record.gmcReferenceNumber,
     tcsPersonId: record.tcsPersonId ?? null,
@@ -104,14 +81,14 @@ export function toDoctorDocument(record: ConnectionRecord): DoctorDocument {
     existsInGmc: record.existsInGmc === true,
     underNotice: record.underNotice ?? null,
     admin: record.admin ?? null,
-    tisStatus: reader.tisStatus ?? null,
-    lastUpdatedDate: reader.lastUpdatedDate ?? null,
-    gmcStatus: reader.gmcStatus ?? null,
-    updatedBy: reader.updatedBy ?? null,
-    lastConnectionDateTime: reader.lastConnectionDateTime ?? null,
-    hiddenDiscrepancies: (reader.hiddenDiscrepancies ?? []).map((hidden) => ({
-      id: hidden.id ?? null,
-      gmcId: hidden.gmcId ?? null,
+    tisStatus: record.tisStatus ?? null,
+    lastUpdatedDate: record.lastUpdatedDate ?? null,
+    gmcStatus: record.gmcStatus ?? null,
+    updatedBy: record.updatedBy ?? null,
+    lastConnectionDateTime: record.lastConnectionDateTime ?? null,
+    hiddenDiscrepancies: (record.hiddenDiscrepancies ?? []).map((hidden) => ({
+      id: hidden.id,
+      gmcId: hidden.gmcId,
       hiddenForDesignatedBodyCode: hidden.hiddenForDesignatedBodyCode ?? null,
       hiddenBy: hidden.hiddenBy ?? null,
       reason: hidden.reason ?? null,

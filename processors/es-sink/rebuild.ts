@@ -49,9 +49,7 @@ export interface RebuildOptions {
 
 export interface RebuildReport extends WriteTally {
   topic: string;
-  /** The own views' generations; `generations` has every set's. */
-  previousIndex: string;
-  index: string;
+  /** Per view set, in the order of viewSetsOf: the project's own views first. */
   generations: { views: ViewSet['label']; previousIndex: string; index: string }[];
   records: number;
   deadLettered: number;
@@ -125,8 +123,6 @@ export async function rebuild(
   phases.lap('cleanup');
   const report: RebuildReport = {
     topic,
-    previousIndex: previousIndices[0],
-    index: indices[0],
     generations: sets.map((set, i) => ({
       views: set.label,
       previousIndex: previousIndices[i],
@@ -205,17 +201,11 @@ class Replay {
     private readonly topic: string,
     indices: string[],
   ) {
-    this.writers = new ViewWriters(
-      deps.es,
-      sets,
-      indices,
-      {
-        deadLetter: (items) =>
-          deps.deadLetters.send(items.map(({ source, reason }) => ({ record: source, reason }))),
-      },
-      deps.logger,
-      { ...deps.bulk, requireAlias: false, processor: REBUILD_PROCESSOR },
-    );
+    this.writers = new ViewWriters(deps.es, sets, indices, deps.deadLetters, deps.logger, {
+      ...deps.bulk,
+      requireAlias: false,
+      processor: REBUILD_PROCESSOR,
+    });
   }
 
   async start(): Promise<void> {

@@ -33,15 +33,11 @@ export async function startEsSink(deps: EsSinkDependencies): Promise<RunningEsSi
     es,
     sets,
     sets.map((set) => set.names.master),
-    {
-      deadLetter: (items) =>
-        deadLetters.send(items.map(({ source, reason }) => ({ record: source, reason }))),
-      // Stop fetching while Elasticsearch pushes back; the batch in hand keeps retrying.
-      backpressure: (waiting) =>
-        waiting ? control.consumer?.pause([topic]) : control.consumer?.resume([topic]),
-    },
+    deadLetters,
     logger,
     { ...deps.bulk, requireAlias: true, processor: PROCESSOR },
+    // Stop fetching while Elasticsearch pushes back; the batch in hand keeps retrying.
+    (waiting) => (waiting ? control.consumer?.pause([topic]) : control.consumer?.resume([topic])),
   );
 
   control.consumer = await kafka.consume(

@@ -1,19 +1,13 @@
 // One bulk writer per view set, fed the same actions: each set gets its own document of the
 // doctor, and a batch is settled only when every set has settled it. A document one set's
 // mapping refuses is dead-lettered with the set named; the other sets still take theirs.
+import type { DeadLetterQueue } from '../platform/dead-letters';
 import type { ElasticsearchClient } from '../platform/elasticsearch';
 import type { KafkaRecord } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
-import {
-  BulkWriter,
-  type BulkWriterHooks,
-  type BulkWriterOptions,
-  type WriteItem,
-  type WriteTally,
-} from './bulk-writer';
-import { projectAction, type ViewSet } from './view-sets';
-
+import { BulkWriter, type BulkWriterOptions, type WriteItem, type WriteTally } from './bulk-writer';
 import type { DoctorDocument } from './doctor-document';
+import { projectAction, type ViewSet } from './view-sets';
 
 type Sinkable = WriteItem<KafkaRecord, DoctorDocument>;
 
@@ -23,14 +17,18 @@ export class ViewWriters {
   private readonly writers: { set: ViewSet; writer: BulkWriter<KafkaRecord> }[];
   private readonly waiting = new Set<ViewSet>();
 
-  /** `targets[i]` is where set i is written: its write alias, or a new generation. */
+  /**
+   * `targets[i]` is where set i is written: its write alias, or a new generation.
+   * `backpressure` is told true while any set waits for Elasticsearch, false once none does.
+   */
   constructor(
     es: ElasticsearchClient,
     sets: ViewSet[],
     targets: string[],
-    hooks: BulkWriterHooks<KafkaRecord>,
+    deadLetters: DeadLetterQueue,
     logger: Logger,
     options: ViewWriterOptions,
+    backpressure?: (waiting: boolean) => void,
   ) {
     this.writers = sets.map((set, i) => ({
       set,
@@ -38,16 +36,17 @@ export class ViewWriters {
         es,
         {
           deadLetter: (items) =>
-            hooks.deadLetter(
-              i === 0
-                ? items
-                : items.map((item) => ({ ...item, reason: `${set.label}: ${item.reason}` })),
+            deadLetters.send(
+              items.map(({ source, reason }) => ({
+                record: source,
+                reason: i === 0 ? reason : `${set.label}: ${reason}`,
+              })),
             ),
           backpressure: (waiting) => {
             const before = this.waiting.size > 0;
             if (waiting) this.waiting.add(set);
             else this.waiting.delete(set);
-            if (before !== this.waiting.size > 0) hooks.backpressure?.(!before);
+            if (before !== this.waiting.size > 0) backpressure?.(!before);
           },
         },
         logger,

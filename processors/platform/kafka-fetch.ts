@@ -93,7 +93,7 @@ export interface FetchOptions {
   fetchBytes?: number;
 }
 
-export const DEFAULT_FETCH_BYTES = 16 * 1024 * 1024;
+const DEFAULT_FETCH_BYTES = 16 * 1024 * 1024;
 
 // Answers that mean "metadata moved or is not there yet" (a topic just created, a leader
 // moving): refresh it and ask again. kafkajs names error code 6 NOT_LEADER_FOR_PARTITION.

@@ -27,7 +27,7 @@ import {
   type VisibleChange,
 } from '../demo-cdc';
 import { todayIn } from '../../rules/dates';
-import { legacyViewNames, viewNames } from '../../es-sink/views';
+import { viewNamesOfEnv } from '../../es-sink/view-sets';
 import { startAll } from '../run-registry';
 import { waitUntilViewsCaughtUp } from '../views-caught-up';
 import { stackSettings } from '../../stack/settings';
@@ -234,7 +234,7 @@ async function waitForViews(
   timeoutMs: number,
 ): Promise<ViewCounts> {
   const deadline = Date.now() + timeoutMs;
-  const master = viewNames(env.ES_INDEX_PREFIX ?? '').master;
+  const master = viewNamesOfEnv(env).views.master;
   for (;;) {
     const views = await readViews(env);
     if ((views.counts[master] ?? 0) >= doctors) return views;
@@ -281,11 +281,12 @@ function printSummary(
   }
   out();
   out('where to look next');
-  const own = viewNames(env.ES_INDEX_PREFIX ?? '');
+  const { views: own, legacyViews } = viewNamesOfEnv(env);
   out(`  Elasticsearch   ${env.ELASTICSEARCH_URL}/${own.filtered.connected}/_search?pretty`);
-  out(
-    `  old readers     ${env.ELASTICSEARCH_URL}/${legacyViewNames(env.ES_INDEX_PREFIX ?? '').filtered.current_connections}/_search?pretty`,
-  );
+  if (legacyViews) {
+    const legacy = legacyViews.filtered.current_connections;
+    out(`  old readers     ${env.ELASTICSEARCH_URL}/${legacy}/_search?pretty`);
+  }
   out(`  metrics         http://127.0.0.1:${metricsPort(env)}/metrics  (/healthz, /readyz)`);
   out(`  fake GMC        ${gmcUrl}`);
   out('  explain a rule  npx reval evaluate --help');
