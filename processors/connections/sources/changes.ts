@@ -36,6 +36,15 @@ export function isMongoSource(source: string): source is MongoSourceName {
   return (MONGO_SOURCES as readonly string[]).includes(source);
 }
 
+/** The field that names the doctor, by GMC number, in each MongoDB collection about doctors. */
+export const DOCTOR_FIELDS = {
+  exceptionLogs: 'gmcId',
+  connectionLogs: 'gmcId',
+  hiddenDiscrepancy: 'gmcId',
+  recommendation: 'gmcNumber',
+} as const;
+export type DoctorLinkedSource = keyof typeof DOCTOR_FIELDS;
+
 /** TCS ContactDetails: `id` is the person id. */
 export interface ContactDetailsRow {
   id: number;

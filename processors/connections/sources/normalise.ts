@@ -1,8 +1,10 @@
 // The pure half of the edge: decoded key and value (JSON or Avro, already parsed) to one
 // change. No I/O, so every Debezium shape can be tested from literal events.
 import {
+  DOCTOR_FIELDS,
   isMongoSource,
   type Change,
+  type DoctorLinkedSource,
   type DecodeError,
   type MySqlSourceName,
   type SourceName,
@@ -33,15 +35,6 @@ export function normaliseEnvelope(
     return { error: `${source}: cannot read the event: ${(error as Error).message}` };
   }
 }
-
-/** The field that names the doctor in each MongoDB collection about doctors. */
-const DOCTOR_FIELDS = {
-  exceptionLogs: 'gmcId',
-  connectionLogs: 'gmcId',
-  hiddenDiscrepancy: 'gmcId',
-  recommendation: 'gmcNumber',
-} as const;
-type DoctorLinkedSource = keyof typeof DOCTOR_FIELDS;
 
 /**
  * A doctorsForDB document, an exception log, a connection log entry, a hidden discrepancy and a

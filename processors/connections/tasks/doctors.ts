@@ -119,8 +119,7 @@ export function applyDoctorChange(
       break;
     }
     case 'exceptionLogs':
-      if (message.op === 'upsert') state.logs[message.key] = message.row;
-      else delete state.logs[message.key];
+      state.logs = withRowChange(state.logs, message) ?? {};
       break;
     case 'connectionLogs':
       state.connectionLogs = withRowChange(state.connectionLogs, message);

@@ -4,7 +4,14 @@
 // membership, an exception log's, connection log entry's, hidden discrepancy's or
 // recommendation's doctor) keep their last parent here, so that a row moving to another
 // parent is deleted from the old one (the subscription half of a foreign-key join).
-import { applyPatch, isMongoSource, type Change, type Patch } from '../sources';
+import {
+  applyPatch,
+  DOCTOR_FIELDS,
+  isMongoSource,
+  type Change,
+  type DoctorLinkedSource,
+  type Patch,
+} from '../sources';
 import type { GmcChange } from '../state/gmc-doctor-state';
 import type { ProcessorContext, Unreadable } from '../../streams/topology';
 import { supersedes } from './messages';
@@ -19,6 +26,12 @@ export const SINKS = {
   connections: 'connections',
 } as const;
 
+/** A MongoDB document about one doctor goes to the doctors stage, keyed by its GMC number. */
+function linkedToDoctor(source: DoctorLinkedSource) {
+  const field = DOCTOR_FIELDS[source];
+  return { sink: SINKS.doctors, parentOf: (row: Record<string, string>) => row[field] };
+}
+
 /** Where a parent-linked source's rows go, and how to find a row's parent. */
 const LINKED = {
   placement: {
@@ -30,22 +43,10 @@ const LINKED = {
     sink: SINKS.memberships,
     parentOf: (row: { programmeMembershipUuid: string | null }) => row.programmeMembershipUuid,
   },
-  exceptionLogs: {
-    sink: SINKS.doctors,
-    parentOf: (row: { gmcId: string }) => row.gmcId,
-  },
-  connectionLogs: {
-    sink: SINKS.doctors,
-    parentOf: (row: { gmcId: string }) => row.gmcId,
-  },
-  hiddenDiscrepancy: {
-    sink: SINKS.doctors,
-    parentOf: (row: { gmcId: string }) => row.gmcId,
-  },
-  recommendation: {
-    sink: SINKS.doctors,
-    parentOf: (row: { gmcNumber: string }) => row.gmcNumber,
-  },
+  exceptionLogs: linkedToDoctor('exceptionLogs'),
+  connectionLogs: linkedToDoctor('connectionLogs'),
+  hiddenDiscrepancy: linkedToDoctor('hiddenDiscrepancy'),
+  recommendation: linkedToDoctor('recommendation'),
 } as const;
 
 export type LinkedSource = keyof typeof LINKED;
