@@ -1,6 +1,6 @@
--- Generated from processors/stack/mariadb.ts (tcsInitStatements): the TCS tables and the
+-- Generated from stack/mariadb.ts (tcsInitStatements): the TCS tables and the
 -- local accounts docker-compose.kafka.yml's MariaDB creates on its first start. Regenerate
--- with: REVAL_WRITE_COMPOSE_SQL=1 npx jest processors/stack/compose.test.ts
+-- with: REVAL_WRITE_COMPOSE_SQL=1 npx jest stack/compose.test.ts
 
 CREATE DATABASE IF NOT EXISTS `tcs` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 

@@ -11,8 +11,8 @@ import { loadDesignatedBodies } from '../platform/designated-bodies';
 import { addDays } from '../rules/dates';
 import { deriveConnection } from '../rules/derive';
 import type { DerivedConnection } from '../rules/types';
-import { startStack, type ServiceName } from '../stack';
-import { TCS_TABLE_NAMES, TCS_TABLE_SOURCES, type TcsTableName } from '../stack/tcs-schema';
+import { startStack, type ServiceName } from '../../stack';
+import { TCS_TABLE_NAMES, TCS_TABLE_SOURCES, type TcsTableName } from '../../stack/tcs-schema';
 import type { Population, PopulationPerson } from '../../test/support/population';
 import { gmcStates, populationInputs } from '../../test/support/population-events';
 

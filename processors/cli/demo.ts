@@ -9,7 +9,7 @@ import { viewNamesOfEnv } from '../es-sink/view-sets';
 import { allAliases, viewNames } from '../es-sink/views';
 import { FakeGmc } from '../platform/gmc-soap/fake/server';
 import { todayIn } from '../rules/dates';
-import { ENDPOINT_VARIABLES, startStack, type StackEndpoints } from '../stack';
+import { ENDPOINT_VARIABLES, startStack, type StackEndpoints } from '../../stack';
 import { DebeziumEvents } from '../../test/support/debezium';
 import {
   DESIGNATED_BODIES,

@@ -24,7 +24,7 @@ import { createLogger } from '../../processors/platform/logger';
 import { SchemaRegistryCodecs } from '../../processors/platform/registry';
 import { fetchAllDesignatedBodies } from '../../processors/gmc-fetch/fetch-all';
 import { runGmcSync } from '../../processors/gmc-fetch/sync';
-import { startStack, stackDown, type ServiceName } from '../../processors/stack';
+import { startStack, stackDown, type ServiceName } from '../../stack';
 
 const args: Record<string, string> = Object.fromEntries(
   process.argv.slice(2).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),

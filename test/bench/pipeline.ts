@@ -43,7 +43,7 @@ import {
   stackDown,
   type ServiceName,
   type StackEndpoints,
-} from '../../processors/stack';
+} from '../../stack';
 import { closeRun, openRun, type BenchRun } from './bench-run';
 import { spawnReval } from './child';
 import type { CurrentRecord } from './freshness';

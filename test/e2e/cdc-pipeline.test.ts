@@ -36,13 +36,9 @@ import {
   startStack,
   type CdcFormat,
   type ServiceName,
-} from '../../processors/stack';
-import { upAll } from '../../processors/stack/lifecycle';
-import {
-  tcsSchemaStatements,
-  TCS_TABLE_NAMES,
-  TCS_TABLE_SOURCES,
-} from '../../processors/stack/tcs-schema';
+} from '../../stack';
+import { upAll } from '../../stack/lifecycle';
+import { tcsSchemaStatements, TCS_TABLE_NAMES, TCS_TABLE_SOURCES } from '../../stack/tcs-schema';
 import { openTcs, runInTransaction, writePopulationSql } from '../../processors/cli/demo-cdc';
 import { generatePopulation, type Population } from '../support/population';
 import { gmcStates, populationInputs } from '../support/population-events';

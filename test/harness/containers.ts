@@ -4,8 +4,8 @@
 // the tests see the same "ready" whichever source they get.
 // Not exercised by this project's CI, whose machines have no container runtime.
 import type { StartedTestContainer } from 'testcontainers';
-import { SERVICES } from '../../processors/stack/lifecycle';
-import { IMAGES as DEFAULT_IMAGES, type ServiceName } from '../../processors/stack/settings';
+import { SERVICES } from '../../stack/lifecycle';
+import { IMAGES as DEFAULT_IMAGES, type ServiceName } from '../../stack/settings';
 import type { StackEndpoints } from './endpoints';
 
 const IMAGES = {

@@ -1,7 +1,7 @@
 // The services the tests run against, as the environment carries them. Jest's global setup
 // puts them there (from the caller's environment, containers or the native local stack);
 // test files read them through the project's own config, or through `testEndpoints()` here.
-import { ENDPOINT_VARIABLES, type StackEndpoints } from '../../processors/stack';
+import { ENDPOINT_VARIABLES, type StackEndpoints } from '../../stack';
 
 export type { StackEndpoints };
 

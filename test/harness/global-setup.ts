@@ -8,13 +8,7 @@
 //   none       REVAL_TEST_SERVICES=none: nothing, for a cheap unit-only run.
 // With REVAL_TEST_CDC=1 (CI sets it) it also starts the native stack's real CDC chain (MariaDB,
 // Kafka Connect, Debezium) for the real-CDC suites; it runs beside the native Kafka only.
-import {
-  kafkaDataDir,
-  stackDown,
-  stackSettings,
-  startStack,
-  type ServiceName,
-} from '../../processors/stack';
+import { kafkaDataDir, stackDown, stackSettings, startStack, type ServiceName } from '../../stack';
 import { containerRuntimeAvailable, startContainers } from './containers';
 import { endpointsFromEnv, serviceSource, setEndpointsInEnv } from './endpoints';
 import { removeStaleTopics } from './stale-topics';

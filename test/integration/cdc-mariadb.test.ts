@@ -27,13 +27,13 @@ import {
   startStack,
   type CdcFormat,
   type ServiceName,
-} from '../../processors/stack';
+} from '../../stack';
 import {
   tcsSchemaStatements,
   TCS_TABLE_NAMES,
   TCS_TABLE_SOURCES,
   type TcsTableName,
-} from '../../processors/stack/tcs-schema';
+} from '../../stack/tcs-schema';
 
 const settings = stackSettings();
 const wanted = process.env.REVAL_TEST_CDC === '1';

@@ -1,7 +1,7 @@
 // A test's own Debezium connector on the local MariaDB: its own topic prefix, database,
 // schema-history topic and replica id, so tests never read each other's changes.
 import { randomInt } from 'node:crypto';
-import { TCS_TABLE_NAMES } from '../../processors/stack/tcs-schema';
+import { TCS_TABLE_NAMES } from '../../stack/tcs-schema';
 
 export function privateConnectorOverride(
   prefix: string,

@@ -8,7 +8,7 @@ import {
   startStack,
   VERSIONS,
   type ServiceName,
-} from '../../stack';
+} from '../../../stack';
 import { UserError } from '../errors';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);

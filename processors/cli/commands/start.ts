@@ -30,7 +30,7 @@ import { todayIn } from '../../rules/dates';
 import { viewNamesOfEnv } from '../../es-sink/view-sets';
 import { startAll } from '../run-registry';
 import { waitUntilViewsCaughtUp } from '../views-caught-up';
-import { stackSettings } from '../../stack/settings';
+import { stackSettings } from '../../../stack/settings';
 import { join } from 'node:path';
 import { untilSignal } from '../signals';
 

@@ -1,6 +1,9 @@
-// The local stack: real Kafka, schema registry, Elasticsearch and MongoDB-wire services run
-// natively on 127.0.0.1, fetched on first use, and on request the real CDC chain (MariaDB,
-// Kafka Connect, Debezium). Used by `reval stack`, `npm start` and the test harness.
+// stack/: the local stack, the native way. Real Kafka, schema registry, Elasticsearch and
+// MongoDB-wire services run natively on 127.0.0.1, fetched on first use, and on request the
+// real CDC chain (MariaDB, Kafka Connect, Debezium). Used by `reval stack`, `npm start` and
+// the test harness. It is part of the product (`npm start` brings it up) but not a processor,
+// so it sits at the top level beside docker-compose.kafka.yml, the Docker way of the same
+// stack (compose.test.ts keeps the two at the same versions).
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cdcVariables, purgeCdcTopics, registerLocalConnector } from './cdc';

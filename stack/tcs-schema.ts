@@ -3,7 +3,7 @@
 // delivers each value in the encoding production does (BIGINT ids as longs, DATE columns as
 // days since 1970-01-01, a DATETIME as epoch millis, a TIMESTAMP as ISO text), plus the
 // `amendedDate` audit column every TCS table has.
-import type { MySqlSourceName } from '../connections/sources/changes';
+import type { MySqlSourceName } from '../processors/connections/sources/changes';
 
 /** The tables in the order the connector lists them; the topic is <prefix>.<database>.<table>. */
 export const TCS_TABLE_NAMES = [

@@ -2,13 +2,9 @@
 // that describe it, and the TCS connector registered through `reval connectors register`'s
 // own code, so the stack exercises exactly what an operator runs.
 import { join } from 'node:path';
-import { connectorsDir, loadConnectors } from '../../connectors/connectors';
+import { connectorsDir, loadConnectors } from '../connectors/connectors';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  connectorStatus,
-  registerConnectors,
-  type RegisterResult,
-} from '../../connectors/register';
+import { connectorStatus, registerConnectors, type RegisterResult } from '../connectors/register';
 import { Kafka, logLevel } from 'kafkajs';
 import { CONNECT_GROUP } from './connect';
 import { StackError } from './errors';

@@ -239,7 +239,7 @@ export const mariadb: Service = {
       throw new StackError(
         'mariadb',
         `Debian offers mariadb-server-core ${version ?? '(none)'}, not ${VERSIONS.mariadb}.x: ` +
-          'update VERSIONS.mariadb (processors/stack/settings.ts) after checking Debezium supports it',
+          'update VERSIONS.mariadb (stack/settings.ts) after checking Debezium supports it',
       );
     }
     for (const file of files) {

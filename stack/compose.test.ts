@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { tcsInitStatements } from './mariadb';
 import { IMAGES, VERSIONS } from './settings';
 
-const root = join(__dirname, '..', '..');
+const root = join(__dirname, '..');
 const compose = readFileSync(join(root, 'docker-compose.kafka.yml'), 'utf8');
 const INIT_SQL = join(root, 'docker', 'mariadb-init.sql');
 
@@ -31,9 +31,9 @@ const imageOf = (block: string) => /^ {4}image: *(\S+)/m.exec(block)?.[1];
 /** What docker/mariadb-init.sql must hold, generated from the native stack's own statements. */
 function initSql(): string {
   return [
-    '-- Generated from processors/stack/mariadb.ts (tcsInitStatements): the TCS tables and the',
+    '-- Generated from stack/mariadb.ts (tcsInitStatements): the TCS tables and the',
     "-- local accounts docker-compose.kafka.yml's MariaDB creates on its first start. Regenerate",
-    '-- with: REVAL_WRITE_COMPOSE_SQL=1 npx jest processors/stack/compose.test.ts',
+    '-- with: REVAL_WRITE_COMPOSE_SQL=1 npx jest stack/compose.test.ts',
     '',
     tcsInitStatements()
       .map((statement) => `${statement};`)

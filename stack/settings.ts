@@ -3,7 +3,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '../platform/config';
+import { ConfigError } from '../processors/platform/config';
 
 /** The versions the native stack runs (README: "Local stack"). */
 export const VERSIONS = {
@@ -26,7 +26,7 @@ export const VERSIONS = {
 
 /**
  * The same versions as container images, for docker-compose.kafka.yml and the test harness's
- * containers (processors/stack/compose.test.ts fails when the compose file drifts from them).
+ * containers (stack/compose.test.ts fails when the compose file drifts from them).
  */
 export const IMAGES = {
   kafka: `apache/kafka:${VERSIONS.kafka}`,
