@@ -80,7 +80,7 @@ const edges: Record<string, (raw: string) => Promise<string | null> | string | n
       JSON.parse(String(message.key)),
       JSON.parse(String(message.value)),
     );
-    return 'error' in change ? null : change.key;
+    return change.ok ? change.value.key : null;
   },
   'exceptionLogs gmcId': async (raw) => {
     const [message] = await events.mongoDocument(
@@ -94,9 +94,9 @@ const edges: Record<string, (raw: string) => Promise<string | null> | string | n
       JSON.parse(String(message.key)),
       JSON.parse(String(message.value)),
     );
-    if ('error' in change) return null;
-    return change.source === 'exceptionLogs' && change.op === 'upsert'
-      ? change.row.gmcId
+    if (!change.ok) return null;
+    return change.value.source === 'exceptionLogs' && change.value.op === 'upsert'
+      ? change.value.row.gmcId
       : 'not an exception log upsert';
   },
   "GMC's GetDoctorsForDB answer": (raw) => {

@@ -4,7 +4,8 @@
 import type { DeadLetterSink } from '../streams/kafka-runtime';
 import type { KafkaClient } from '../platform/kafka';
 import type { SchemaRegistryCodecs } from '../platform/registry';
-import { decodeChange, type ProgrammeRow } from './sources';
+import type { ProgrammeRow } from './sources';
+import { decodeChange } from './sources/decode';
 import { supersedes } from './tasks/messages';
 
 export interface ProgrammeTable {
@@ -29,11 +30,12 @@ export async function followProgrammes(
       const failures = [];
       const changed = new Set<number>();
       for (const record of batch.records) {
-        const change = await decodeChange('programme', record, codecs);
-        if ('error' in change) {
-          failures.push({ record, reason: change.error });
+        const decoded = await decodeChange('programme', record, codecs);
+        if (!decoded.ok) {
+          failures.push({ record, reason: decoded.error.reason });
           continue;
         }
+        const change = decoded.value;
         if (change.source !== 'programme') continue;
         const id = Number(change.key);
         if (!supersedes(positions.get(id), change)) continue;

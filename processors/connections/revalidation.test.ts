@@ -32,8 +32,8 @@ async function cdc(
       message.key && JSON.parse(message.key.toString()),
       message.value && JSON.parse(message.value.toString()),
     );
-    if ('error' in change) throw new Error(change.error);
-    return change;
+    if (!change.ok) throw new Error(change.error.reason);
+    return change.value;
   });
 }
 

@@ -3,7 +3,8 @@
 // consumed with KafkaClient and decoded with decodeChange.
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { kafkaConfig, registryConfig, topics } from '../../platform/config';
+import { kafkaConfig, registryConfig } from '../../platform/config';
+import { topicsOf as topics } from '../../platform/topics';
 import { logicalTypes } from '../../platform/avro-types';
 import { KafkaClient, type KafkaRecord } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
@@ -11,7 +12,7 @@ import { SchemaRegistryCodecs } from '../../platform/registry';
 import { DebeziumEvents, type DebeziumMessage, type Format } from '../../../test/support/debezium';
 import { exactLongTypeHook } from '../../platform/avro-long';
 import { decodeChange, type AvroDecoder } from './decode';
-import { withoutPosition } from './test-lens';
+import { changeOf } from './test-lens';
 
 const run = randomUUID().slice(0, 8);
 const personTopic = `it-${run}.tcs.tcs.Person`;
@@ -88,7 +89,7 @@ afterAll(async () => {
 test('every format of a TCS row decodes to the same changes', async () => {
   const records = await consume(personTopic);
   const changes = await Promise.all(
-    records.map((r) => decodeChange('person', r, exactDecoder).then(withoutPosition)),
+    records.map((r) => decodeChange('person', r, exactDecoder).then(changeOf)),
   );
   const oneFormat = [
     { source: 'person', key: '4711', op: 'upsert', row: { id: 4711, role: 'DR in Training' } },
@@ -105,7 +106,7 @@ test('every format of a TCS row decodes to the same changes', async () => {
 test('every format of a doctorsForDB document decodes to the same changes', async () => {
   const records = await consume(doctorsTopic);
   const changes = await Promise.all(
-    records.map((r) => decodeChange('doctorsForDB', r, exactDecoder).then(withoutPosition)),
+    records.map((r) => decodeChange('doctorsForDB', r, exactDecoder).then(changeOf)),
   );
   const oneFormat = [
     {
@@ -143,7 +144,7 @@ test('every format of a doctorsForDB document decodes to the same changes', asyn
 // registry codecs decode longs with exactLongTypeHook.
 test('SchemaRegistryCodecs itself decodes a real Debezium 3 Avro event', async () => {
   const [avroCreate] = (await consume(personTopic)).slice(6);
-  expect(await decodeChange('person', avroCreate, codecs).then(withoutPosition)).toMatchObject({
+  expect(await decodeChange('person', avroCreate, codecs).then(changeOf)).toMatchObject({
     op: 'upsert',
     key: '4711',
   });

@@ -7,7 +7,7 @@ import { logicalTypes } from '../../platform/avro-types';
 import { DebeziumEvents, type DebeziumMessage, type Format } from '../../../test/support/debezium';
 import { exactLongTypeHook } from '../../platform/avro-long';
 import { decodeChange, type AvroDecoder } from './decode';
-import { withoutPosition } from './test-lens';
+import { changeOf, refusalOf } from './test-lens';
 
 /** Registers and decodes like the registry plus avsc, with or without the exact long type. */
 class MemoryRegistry implements AvroDecoder {
@@ -70,7 +70,7 @@ describe.each(FORMATS)('decodeChange from %s bytes', (format) => {
       ...(await events.mysqlRow('Placement', 'd', { before: after }, format)),
     ];
     const changes = await Promise.all(
-      messages.map((m) => decodeChange('placement', record(m), registry).then(withoutPosition)),
+      messages.map((m) => decodeChange('placement', record(m), registry).then(changeOf)),
     );
     expect(changes).toEqual([
       { source: 'placement', key: '31', op: 'upsert', row: after },
@@ -99,7 +99,7 @@ describe.each(FORMATS)('decodeChange from %s bytes', (format) => {
     );
     const changes = await Promise.all(
       [created, patched, flat].map((m) =>
-        decodeChange('doctorsForDB', record(m), registry).then(withoutPosition),
+        decodeChange('doctorsForDB', record(m), registry).then(changeOf),
       ),
     );
     const row = {
@@ -144,9 +144,7 @@ describe.each(FORMATS)('decodeChange from %s bytes', (format) => {
           { after: { id: 1, dateFrom: date } },
           format,
         );
-        const change = await decodeChange('placement', record(message), registry).then(
-          withoutPosition,
-        );
+        const change = await decodeChange('placement', record(message), registry).then(changeOf);
         expect(change).toMatchObject({ row: { dateFrom: date } });
       }),
       { numRuns: 60 },
@@ -167,16 +165,16 @@ describe('bytes that are not a Debezium event', () => {
         'person',
         record(message(null, Buffer.from('\u00ffgarbage'))),
         registry,
-      ).then(withoutPosition),
+      ).then(refusalOf),
     ).toEqual({
-      error: expect.stringMatching(/person value: neither registry-framed Avro nor JSON/),
+      reason: expect.stringMatching(/person value: neither registry-framed Avro nor JSON/),
     });
     expect(
       await decodeChange('person', record(message(Buffer.from('{'), null)), registry).then(
-        withoutPosition,
+        refusalOf,
       ),
     ).toEqual({
-      error: expect.stringMatching(/person key/),
+      reason: expect.stringMatching(/person key/),
     });
   });
 
@@ -186,9 +184,9 @@ describe('bytes that are not a Debezium event', () => {
     };
     const framed = Buffer.from([0, 0, 0, 3, 231, 1, 2]);
     expect(
-      await decodeChange('person', record(message(null, framed)), failing).then(withoutPosition),
+      await decodeChange('person', record(message(null, framed)), failing).then(refusalOf),
     ).toEqual({
-      error: 'person value: cannot decode registry Avro: Schema 999 not found',
+      reason: 'person value: cannot decode registry Avro: Schema 999 not found',
     });
   });
 
@@ -196,8 +194,8 @@ describe('bytes that are not a Debezium event', () => {
     const plainAvsc = new MemoryRegistry(false);
     const factory = new DebeziumEvents({ registrar: plainAvsc });
     const [created] = await factory.mysqlRow('Person', 'c', { after: { id: 1 } }, 'avro');
-    expect(await decodeChange('person', record(created), plainAvsc).then(withoutPosition)).toEqual({
-      error: expect.stringMatching(/potential precision loss/),
+    expect(await decodeChange('person', record(created), plainAvsc).then(refusalOf)).toEqual({
+      reason: expect.stringMatching(/potential precision loss/),
     });
   });
 });

@@ -3,7 +3,8 @@
 // a reason, never thrown, so the caller can dead-letter it and carry on.
 import type { KafkaRecord } from '../../platform/kafka';
 import { isRegistryEncoded } from '../../platform/registry';
-import type { Change, DecodeError, SourceName } from './changes';
+import { ok, type Result } from '../../platform/result';
+import { refuse, type Change, type Refusal, type SourceName } from './changes';
 import { normaliseEnvelope } from './normalise';
 
 /** The part of SchemaRegistryCodecs the edge needs. */
@@ -15,21 +16,21 @@ async function decodeBytes(
   bytes: Buffer | null,
   what: string,
   codecs: AvroDecoder,
-): Promise<{ value: unknown } | DecodeError> {
-  if (bytes === null) return { value: null };
+): Promise<Result<unknown, Refusal>> {
+  if (bytes === null) return ok(null);
   // Kept in a boolean: the type guard would narrow `bytes` to never below.
   const framed: boolean = isRegistryEncoded(bytes);
   if (framed) {
     try {
-      return { value: await codecs.decode(bytes) };
+      return ok(await codecs.decode(bytes));
     } catch (error) {
-      return { error: `${what}: cannot decode registry Avro: ${(error as Error).message}` };
+      return refuse(`${what}: cannot decode registry Avro: ${(error as Error).message}`);
     }
   }
   try {
-    return { value: parseConnectJson(bytes.toString('utf8')) };
+    return ok(parseConnectJson(bytes.toString('utf8')));
   } catch {
-    return { error: `${what}: neither registry-framed Avro nor JSON (${bytes.length} bytes)` };
+    return refuse(`${what}: neither registry-framed Avro nor JSON (${bytes.length} bytes)`);
   }
 }
 
@@ -63,10 +64,10 @@ export async function decodeChange(
   source: SourceName,
   record: KafkaRecord,
   codecs: AvroDecoder,
-): Promise<Change | DecodeError> {
+): Promise<Result<Change, Refusal>> {
   const key = await decodeBytes(record.key, `${source} key`, codecs);
-  if ('error' in key) return key;
+  if (!key.ok) return key;
   const value = await decodeBytes(record.value, `${source} value`, codecs);
-  if ('error' in value) return value;
+  if (!value.ok) return value;
   return normaliseEnvelope(source, key.value, value.value);
 }

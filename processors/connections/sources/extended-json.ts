@@ -4,7 +4,8 @@
 // {"$numberLong"} keeps every digit (relaxed parsing rounds 9007199254740993 to ...992), then
 // flattened here to plain values the row validators understand.
 import { EJSON } from 'bson';
-import type { DecodeError } from './changes';
+import { ok, type Result } from '../../platform/result';
+import { refuse, type Refusal } from './changes';
 
 /**
  * bson's canonical parser reads the number in a legacy {"$date": 0} as an Int32 and then
@@ -20,16 +21,14 @@ function legacyDates(_key: string, value: unknown): unknown {
   return value;
 }
 
-export function parseExtendedJson(text: unknown, what: string): { value: unknown } | DecodeError {
+export function parseExtendedJson(text: unknown, what: string): Result<unknown, Refusal> {
   if (typeof text !== 'string') {
-    return { error: `${what}: expected Extended JSON text, got ${typeof text}` };
+    return refuse(`${what}: expected Extended JSON text, got ${typeof text}`);
   }
   try {
-    return {
-      value: EJSON.deserialize(JSON.parse(text, legacyDates) as object, { relaxed: false }),
-    };
+    return ok(EJSON.deserialize(JSON.parse(text, legacyDates) as object, { relaxed: false }));
   } catch (error) {
-    return { error: `${what}: not Extended JSON: ${(error as Error).message}` };
+    return refuse(`${what}: not Extended JSON: ${(error as Error).message}`);
   }
 }
 

@@ -11,7 +11,7 @@ import { exactLongTypeHook } from '../../platform/avro-long';
 import { DebeziumEvents, type ConnectRecord, type Format } from '../../../test/support/debezium';
 import { decodeChange, type AvroDecoder } from './decode';
 import type { Json } from './envelope';
-import { isDecodeError, type Change } from './changes';
+import type { Change } from './changes';
 import { sourcePosition } from './position';
 
 class MemoryRegistry implements AvroDecoder {
@@ -108,8 +108,8 @@ async function decode(record: ConnectRecord, format: Format): Promise<Change> {
     timestamp: '1796093309477',
   };
   const change = await decodeChange('programmeMembership', kafkaRecord, registry);
-  if (isDecodeError(change)) throw new Error(change.error);
-  return change;
+  if (!change.ok) throw new Error(change.error.reason);
+  return change.value;
 }
 
 const membership = {

@@ -12,15 +12,10 @@ import {
   type MongoUpdate,
   type Op,
 } from '../../../test/support/debezium';
-import type {
-  Change,
-  ConnectionLogRow,
-  DecodeError,
-  HiddenDiscrepancyRow,
-  RecommendationRow,
-} from './changes';
+import type { Change, ConnectionLogRow, HiddenDiscrepancyRow, RecommendationRow } from './changes';
 import { normaliseEnvelope } from './normalise';
-import { withoutPosition } from './test-lens';
+import { ok } from '../../platform/result';
+import { changeOf, refusalOf } from './test-lens';
 
 const events = new DebeziumEvents({ clock: () => new Date('2026-11-25T09:30:00Z') });
 const FORMATS: Format[] = ['json', 'json-schemaless'];
@@ -97,23 +92,31 @@ const recommendationRow: RecommendationRow = {
   gmcSubmissionDate: '2027-03-31',
 };
 
-async function normalise(
+async function results(
   source: MongoCollection,
   op: Op,
   document: Record<string, unknown>,
   format: Format = 'json',
   update?: MongoUpdate,
-): Promise<(Change | DecodeError)[]> {
+) {
   const messages = await events.mongoDocument(source, op, document, format, update);
   return messages.map((m) =>
-    withoutPosition(
-      normaliseEnvelope(
-        source,
-        m.key && JSON.parse(m.key.toString()),
-        m.value && JSON.parse(m.value.toString()),
-      ),
+    normaliseEnvelope(
+      source,
+      m.key && JSON.parse(m.key.toString()),
+      m.value && JSON.parse(m.value.toString()),
     ),
   );
+}
+
+/** The changes the events become (a refusal fails the test). */
+async function normalise(...args: Parameters<typeof results>): Promise<Change[]> {
+  return (await results(...args)).map(changeOf);
+}
+
+/** The refusals the events become (a change fails the test). */
+async function refusals(...args: Parameters<typeof results>) {
+  return (await results(...args)).map(refusalOf);
 }
 
 describe.each(FORMATS)('the revalidation collections as %s', (format) => {
@@ -215,7 +218,7 @@ describe('ExtractNewDocumentState (flattened documents)', () => {
           m.key && JSON.parse(m.key.toString()),
           m.value && JSON.parse(m.value.toString()),
         ),
-      ).toEqual({ source, key: row.id, op: 'upsert', row });
+      ).toEqual(ok({ source, key: row.id, op: 'upsert', row }));
     }
   });
 });
@@ -284,21 +287,21 @@ describe('a malformed document becomes a reason naming the problem', () => {
       reason: /field "outcome": expected one of Approved, Rejected, Under Review, got "MAYBE"/,
     },
   ])('$name', async ({ source, document, reason, gmcNumberProblem }) => {
-    const [result] = await normalise(source, 'c', document);
-    expect(result).toEqual(
+    const [refusal] = await refusals(source, 'c', document);
+    expect(refusal).toEqual(
       gmcNumberProblem === undefined
-        ? { error: expect.stringMatching(reason) }
-        : { error: expect.stringMatching(reason), gmcNumberProblem },
+        ? { reason: expect.stringMatching(reason) }
+        : { reason: expect.stringMatching(reason), gmcNumberProblem },
     );
   });
 
   test('a patch that names an invalid GMC number is refused too', async () => {
-    const [change] = await normalise('connectionLogs', 'u', connectionRequest, 'json', {
+    const [refusal] = await refusals('connectionLogs', 'u', connectionRequest, 'json', {
       fullDocument: false,
       updatedFields: { gmcId: 'unknown' },
     });
-    expect(change).toMatchObject({
-      error: expect.stringMatching(/connectionLogs gmcId \(placeholder\)/),
+    expect(refusal).toEqual({
+      reason: expect.stringMatching(/connectionLogs gmcId \(placeholder\)/),
       gmcNumberProblem: 'placeholder',
     });
   });

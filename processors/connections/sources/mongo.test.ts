@@ -1,9 +1,10 @@
 // Golden tests: Debezium MongoDB events of doctorsForDB and exceptionLogs in, changes out.
 import { Long, ObjectId } from 'bson';
 import { DebeziumEvents, type Format, type MongoUpdate } from '../../../test/support/debezium';
-import type { Change, DecodeError, DoctorsForDbRow } from './changes';
+import { err, ok } from '../../platform/result';
+import type { Change, DoctorsForDbRow } from './changes';
 import { normaliseEnvelope } from './normalise';
-import { withoutPosition } from './test-lens';
+import { changeOf, refusalOf } from './test-lens';
 import { applyPatch } from './patch';
 
 const events = new DebeziumEvents({ clock: () => new Date('2026-03-02T09:30:00Z') });
@@ -57,10 +58,10 @@ async function normalise(
   document: Record<string, unknown>,
   format: Format,
   update?: MongoUpdate,
-): Promise<(Change | DecodeError)[]> {
+): Promise<Change[]> {
   const messages = await events.mongoDocument(source, op, document, format, update);
   return messages.map((m) =>
-    withoutPosition(
+    changeOf(
       normaliseEnvelope(
         source,
         m.key && JSON.parse(m.key.toString()),
@@ -159,7 +160,7 @@ describe('Extended JSON exactly as the connector prints it', () => {
     const after =
       '{"_id": {"$numberLong": "9007199254740993"},"submissionDate": {"$date": {"$numberLong": "1782860400000"}},"gmcLastUpdatedDateTime": {"$date": "2026-03-01T02:00:00Z"},"existsInGmc": false}';
     expect(
-      normaliseEnvelope('doctorsForDB', { id: '9007199254740993' }, value(after)),
+      changeOf(normaliseEnvelope('doctorsForDB', { id: '9007199254740993' }, value(after))),
     ).toMatchObject({
       key: '9007199254740993',
       row: {
@@ -174,10 +175,10 @@ describe('Extended JSON exactly as the connector prints it', () => {
 
   test('the GMC spellings of underNotice and an empty one', () => {
     const after = (underNotice: string) => `{"_id": "1","underNotice": "${underNotice}"}`;
-    expect(normaliseEnvelope('doctorsForDB', null, value(after('On Hold')))).toMatchObject({
-      row: { underNotice: 'ON_HOLD' },
-    });
-    expect(normaliseEnvelope('doctorsForDB', null, value(after('')))).toMatchObject({
+    expect(
+      changeOf(normaliseEnvelope('doctorsForDB', null, value(after('On Hold')))),
+    ).toMatchObject({ row: { underNotice: 'ON_HOLD' } });
+    expect(changeOf(normaliseEnvelope('doctorsForDB', null, value(after(''))))).toMatchObject({
       row: { underNotice: null },
     });
   });
@@ -190,13 +191,15 @@ describe('Extended JSON exactly as the connector prints it', () => {
         truncatedArrays: null,
       },
     });
-    expect(normaliseEnvelope('doctorsForDB', { id: '"1234567"' }, update)).toEqual({
-      source: 'doctorsForDB',
-      key: '1234567',
-      op: 'patch',
-      set: { underNotice: 'YES' },
-      unset: [],
-    });
+    expect(normaliseEnvelope('doctorsForDB', { id: '"1234567"' }, update)).toEqual(
+      ok({
+        source: 'doctorsForDB',
+        key: '1234567',
+        op: 'patch',
+        set: { underNotice: 'YES' },
+        unset: [],
+      }),
+    );
   });
 });
 
@@ -215,8 +218,8 @@ describe('ExtractNewDocumentState (flattened documents)', () => {
       }),
     );
     expect(decoded).toEqual([
-      { source: 'doctorsForDB', key: '1234567', op: 'upsert', row: doctorRow },
-      { source: 'doctorsForDB', key: '1234567', op: 'delete' },
+      ok({ source: 'doctorsForDB', key: '1234567', op: 'upsert', row: doctorRow }),
+      ok({ source: 'doctorsForDB', key: '1234567', op: 'delete' }),
     ]);
   });
 });
@@ -232,17 +235,15 @@ describe('patches merge into the row the consumer holds', () => {
       set: { doctorStatus: 'COMPLETED' },
       unset: ['admin', 'designatedBodyCode'],
     } as const;
-    expect(applyPatch(current, { ...patch, unset: [...patch.unset] })).toEqual({
-      row: { ...doctorRow, doctorStatus: 'COMPLETED', admin: null, designatedBodyCode: null },
-    });
+    expect(applyPatch(current, { ...patch, unset: [...patch.unset] })).toEqual(
+      ok({ ...doctorRow, doctorStatus: 'COMPLETED', admin: null, designatedBodyCode: null }),
+    );
   });
 
   test('a patch for a document not seen yet, or one that unsets a required field, is refused', () => {
     expect(
       applyPatch(undefined, { source: 'doctorsForDB', key: '1', op: 'patch', set: {}, unset: [] }),
-    ).toEqual({
-      error: expect.stringMatching(/not seen yet/),
-    });
+    ).toEqual(err({ reason: expect.stringMatching(/not seen yet/) }));
     const row = { id: 'a', gmcId: '1', errorMessage: null, timestamp: new Date(0), admin: null };
     expect(
       applyPatch(row, {
@@ -252,14 +253,12 @@ describe('patches merge into the row the consumer holds', () => {
         set: {},
         unset: ['timestamp'],
       }),
-    ).toEqual({
-      error: expect.stringMatching(/field "timestamp"/),
-    });
+    ).toEqual(err({ reason: expect.stringMatching(/field "timestamp"/) }));
   });
 });
 
 describe('bad input becomes a reason naming the problem', () => {
-  const errorOf = (result: Change | DecodeError) => ('error' in result ? result.error : 'no error');
+  const errorOf = (result: Parameters<typeof refusalOf>[0]) => refusalOf(result).reason;
   const created = (after: string) => ({ op: 'c', source: {}, after });
 
   test.each([
@@ -318,6 +317,6 @@ describe('bad input becomes a reason naming the problem', () => {
     );
     expect(
       normaliseEnvelope('doctorsForDB', { id: Long.fromString('5').toString() }, null),
-    ).toEqual({ source: 'doctorsForDB', key: '5', op: 'delete' });
+    ).toEqual(ok({ source: 'doctorsForDB', key: '5', op: 'delete' }));
   });
 });

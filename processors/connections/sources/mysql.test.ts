@@ -1,9 +1,10 @@
 // Golden tests: Debezium MySQL events of the TCS tables, as the connector writes them, in,
 // normalised changes out.
 import { DebeziumEvents, type Format, type MySqlTable } from '../../../test/support/debezium';
-import type { Change, DecodeError } from './changes';
+import { ok } from '../../platform/result';
+import type { Change } from './changes';
 import { normaliseEnvelope } from './normalise';
-import { withoutPosition } from './test-lens';
+import { changeOf, refusalOf } from './test-lens';
 
 const events = new DebeziumEvents({ clock: () => new Date('2026-03-02T09:30:00Z') });
 const JSON_FORMATS: Format[] = ['json', 'json-schemaless'];
@@ -14,10 +15,10 @@ async function normalise(
   op: 'c' | 'u' | 'd' | 'r',
   rows: { before?: Record<string, unknown>; after?: Record<string, unknown> },
   format: Format,
-): Promise<(Change | DecodeError)[]> {
+): Promise<Change[]> {
   const messages = await events.mysqlRow(table, op, rows, format);
   return messages.map((m) =>
-    withoutPosition(
+    changeOf(
       normaliseEnvelope(
         source,
         m.key && JSON.parse(m.key.toString()),
@@ -237,7 +238,7 @@ describe('encodings a real deployment can produce', () => {
   };
 
   test('DATETIME (epoch millis) and TIMESTAMP (ISO text) columns read as calendar dates when the schema says so', () => {
-    expect(withoutPosition(normaliseEnvelope('placement', { id: 78 }, literal))).toEqual({
+    expect(changeOf(normaliseEnvelope('placement', { id: 78 }, literal))).toEqual({
       source: 'placement',
       key: '78',
       op: 'upsert',
@@ -258,7 +259,7 @@ describe('encodings a real deployment can produce', () => {
         dateTo: '2025-08-05',
       },
     };
-    expect(normaliseEnvelope('placement', { id: 78n }, value)).toMatchObject({
+    expect(changeOf(normaliseEnvelope('placement', { id: 78n }, value))).toMatchObject({
       key: '78',
       row: { id: 78, traineeId: 4711, dateFrom: '2025-02-05' },
     });
@@ -285,9 +286,9 @@ describe('ExtractNewRecordState (flattened rows)', () => {
       ),
     );
     expect(decoded).toEqual([
-      { source: 'person', key: '5', op: 'upsert', row: { id: 5, role: 'DR in Training' } },
-      { source: 'person', key: '5', op: 'delete' },
-      { source: 'person', key: '5', op: 'delete' },
+      ok({ source: 'person', key: '5', op: 'upsert', row: { id: 5, role: 'DR in Training' } }),
+      ok({ source: 'person', key: '5', op: 'delete' }),
+      ok({ source: 'person', key: '5', op: 'delete' }),
     ]);
   });
 });
@@ -299,7 +300,7 @@ describe('bad input becomes a reason naming the problem', () => {
     before: null,
     after,
   });
-  const errorOf = (result: Change | DecodeError) => ('error' in result ? result.error : 'no error');
+  const errorOf = (result: Parameters<typeof refusalOf>[0]) => refusalOf(result).reason;
 
   test.each([
     ['a row without its key', { ...membership, uuid: undefined }, /field "uuid": .*missing/],

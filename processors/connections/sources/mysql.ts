@@ -1,7 +1,7 @@
 // Debezium MySQL events of the TCS tables to changes. The key is the struct of primary-key
 // columns; `before`/`after` are structs of columns; a delete is followed by a tombstone.
-import type { Change, DecodeError, MySqlSourceName } from './changes';
-import { KEY_FIELDS } from './changes';
+import { ok, type Result } from '../../platform/result';
+import { KEY_FIELDS, refuse, type Change, type MySqlSourceName, type Refusal } from './changes';
 import {
   applyTemporalSchema,
   fieldSchema,
@@ -15,54 +15,44 @@ import { keyOf, parseRow } from './rows';
 import { integerOf } from './fields';
 
 /** The primary key of a key struct ({id: 5} or {uuid: '…'}) as a change key. */
-function recordKeyOf(source: MySqlSourceName, key: unknown): string | null | DecodeError {
-  if (key === null || key === undefined) return null;
+function recordKeyOf(source: MySqlSourceName, key: unknown): Result<string | null, Refusal> {
+  if (key === null || key === undefined) return ok(null);
   const field = KEY_FIELDS[source];
   const value = isObject(key) ? key[field] : undefined;
-  if (typeof value === 'string' && value !== '') return value;
+  if (typeof value === 'string' && value !== '') return ok(value);
   const n = integerOf(value);
-  if (n !== null) return n.toString();
-  return { error: `${source} key: expected a struct with "${field}", got ${JSON.stringify(key)}` };
+  if (n !== null) return ok(n.toString());
+  return refuse(`${source} key: expected a struct with "${field}", got ${JSON.stringify(key)}`);
 }
 
-function upsert(
-  source: MySqlSourceName,
-  raw: Json,
-  recordKey: string | null,
-): Change | DecodeError {
+type Changed = Result<Change, Refusal>;
+
+function upsert(source: MySqlSourceName, raw: Json, recordKey: string | null): Changed {
   const parsed = parseRow(source, raw);
-  if ('error' in parsed) return parsed;
-  const key = keyOf(source, parsed.row);
+  if (!parsed.ok) return parsed;
+  const key = keyOf(source, parsed.value);
   if (recordKey !== null && recordKey !== key) {
-    return { error: `${source}: record key ${recordKey} does not match the row's ${key}` };
+    return refuse(`${source}: record key ${recordKey} does not match the row's ${key}`);
   }
-  return { source, key, op: 'upsert', row: parsed.row } as Change;
+  return ok({ source, key, op: 'upsert', row: parsed.value } as Change);
 }
 
-function remove(
-  source: MySqlSourceName,
-  recordKey: string | null,
-  before: unknown,
-): Change | DecodeError {
-  const fromBefore = isObject(before) ? recordKeyOf(source, before) : null;
-  const key = recordKey ?? (typeof fromBefore === 'string' ? fromBefore : null);
-  if (key === null)
-    return { error: `${source} delete: neither the key nor "before" names the row` };
-  return { source, key, op: 'delete' };
+function remove(source: MySqlSourceName, recordKey: string | null, before: unknown): Changed {
+  const fromBefore = isObject(before) ? recordKeyOf(source, before) : ok(null);
+  const key = recordKey ?? (fromBefore.ok ? fromBefore.value : null);
+  if (key === null) return refuse(`${source} delete: neither the key nor "before" names the row`);
+  return ok({ source, key, op: 'delete' });
 }
 
-export function normaliseMySql(
-  source: MySqlSourceName,
-  key: Unwrapped,
-  value: Unwrapped,
-): Change | DecodeError {
-  const recordKey = recordKeyOf(source, key.payload);
-  if (recordKey !== null && typeof recordKey !== 'string') return recordKey;
+export function normaliseMySql(source: MySqlSourceName, key: Unwrapped, value: Unwrapped): Changed {
+  const keyed = recordKeyOf(source, key.payload);
+  if (!keyed.ok) return keyed;
+  const recordKey = keyed.value;
   const payload = value.payload;
   // A tombstone: compaction's delete marker, and all that ExtractNewRecordState leaves of a
   // delete in its default mode. Deleting twice is harmless, so it is a delete too.
   if (payload === null || payload === undefined) return remove(source, recordKey, null);
-  if (!isObject(payload)) return { error: `${source}: expected a struct, got ${typeof payload}` };
+  if (!isObject(payload)) return refuse(`${source}: expected a struct, got ${typeof payload}`);
   if (!isEnvelope(payload)) {
     if (isFlatDelete(payload)) return remove(source, recordKey, payload);
     return upsert(source, applyTemporalSchema(payload, value.schema), recordKey);
@@ -72,7 +62,7 @@ export function normaliseMySql(
     case 'r':
     case 'u': {
       if (!isObject(payload.after)) {
-        return { error: `${source} ${payload.op} event without "after"` };
+        return refuse(`${source} ${payload.op} event without "after"`);
       }
       const after = applyTemporalSchema(payload.after, fieldSchema(value.schema, 'after'));
       return upsert(source, after, recordKey);
@@ -80,8 +70,8 @@ export function normaliseMySql(
     case 'd':
       return remove(source, recordKey, payload.before);
     case 't':
-      return { error: `${source}: a truncate cannot be replayed as row changes; re-snapshot` };
+      return refuse(`${source}: a truncate cannot be replayed as row changes; re-snapshot`);
     default:
-      return { error: `${source}: unknown operation ${JSON.stringify(payload.op)}` };
+      return refuse(`${source}: unknown operation ${JSON.stringify(payload.op)}`);
   }
 }

@@ -1,12 +1,14 @@
 // The pure half of the edge: decoded key and value (JSON or Avro, already parsed) to one
 // change. No I/O, so every Debezium shape can be tested from literal events.
+import { ok, type Result } from '../../platform/result';
 import {
   DOCTOR_FIELDS,
   isMongoSource,
+  refuse,
   type Change,
   type DoctorLinkedSource,
-  type DecodeError,
   type MySqlSourceName,
+  type Refusal,
   type SourceName,
 } from './changes';
 import { gmcNumberOf, gmcNumberRefusal } from '../../rules/identity';
@@ -20,7 +22,7 @@ export function normaliseEnvelope(
   source: SourceName,
   key: unknown,
   value: unknown,
-): Change | DecodeError {
+): Result<Change, Refusal> {
   try {
     const [k, v] = [unwrap(key), unwrap(value)];
     const change = isMongoSource(source)
@@ -28,11 +30,11 @@ export function normaliseEnvelope(
       : normaliseMySql(source as MySqlSourceName, k, v);
     const position =
       isObject(v.payload) && isEnvelope(v.payload) ? sourcePosition(v.payload) : undefined;
-    if ('error' in change) return change;
-    const checked = withCheckedGmcNumber(change);
-    return 'error' in checked || position === undefined ? checked : { ...checked, position };
+    if (!change.ok) return change;
+    const checked = withCheckedGmcNumber(change.value);
+    return !checked.ok || position === undefined ? checked : ok({ ...checked.value, position });
   } catch (error) {
-    return { error: `${source}: cannot read the event: ${(error as Error).message}` };
+    return refuse(`${source}: cannot read the event: ${(error as Error).message}`);
   }
 }
 
@@ -43,34 +45,34 @@ export function normaliseEnvelope(
  * function gives it. A TCS GmcDetails row is not refused: its person is simply not a doctor,
  * which the persons stage decides.
  */
-function withCheckedGmcNumber(change: Change): Change | DecodeError {
+function withCheckedGmcNumber(change: Change): Result<Change, Refusal> {
   if (change.source === 'doctorsForDB') {
     const verdict = gmcNumberOf(change.key);
     if (verdict.problem !== undefined) {
-      return {
-        error: gmcNumberRefusal('doctorsForDB _id', change.key, verdict.problem),
-        gmcNumberProblem: verdict.problem,
-      };
+      return refuse(
+        gmcNumberRefusal('doctorsForDB _id', change.key, verdict.problem),
+        verdict.problem,
+      );
     }
     const key = verdict.gmcNumber;
     if (change.op === 'upsert')
-      return { ...change, key, row: { ...change.row, gmcReferenceNumber: key } };
-    return { ...change, key };
+      return ok({ ...change, key, row: { ...change.row, gmcReferenceNumber: key } });
+    return ok({ ...change, key });
   }
-  if (!(change.source in DOCTOR_FIELDS) || change.op === 'delete') return change;
+  if (!(change.source in DOCTOR_FIELDS) || change.op === 'delete') return ok(change);
   const field = DOCTOR_FIELDS[change.source as DoctorLinkedSource];
   // Validated text already: the row schema (or, for a patch, its partial) read the field.
   const fields = (change.op === 'upsert' ? change.row : change.set) as Record<string, string>;
-  if (change.op === 'patch' && !(field in fields)) return change;
+  if (change.op === 'patch' && !(field in fields)) return ok(change);
   const verdict = gmcNumberOf(fields[field]);
   if (verdict.problem !== undefined) {
-    return {
-      error: gmcNumberRefusal(`${change.source} ${field}`, fields[field], verdict.problem),
-      gmcNumberProblem: verdict.problem,
-    };
+    return refuse(
+      gmcNumberRefusal(`${change.source} ${field}`, fields[field], verdict.problem),
+      verdict.problem,
+    );
   }
   const checked = { ...fields, [field]: verdict.gmcNumber };
-  return (
-    change.op === 'upsert' ? { ...change, row: checked } : { ...change, set: checked }
-  ) as Change;
+  return ok(
+    (change.op === 'upsert' ? { ...change, row: checked } : { ...change, set: checked }) as Change,
+  );
 }

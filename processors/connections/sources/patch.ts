@@ -1,6 +1,13 @@
 // How a MongoDB patch (an update without its full document) becomes a row: merged into the
 // row the consumer already holds. Kept beside the edge so the merge rules live in one place.
-import type { DecodeError, MongoSourceName, Patch, RowsBySource } from './changes';
+import type { Result } from '../../platform/result';
+import {
+  refuse,
+  type MongoSourceName,
+  type Patch,
+  type Refusal,
+  type RowsBySource,
+} from './changes';
 import { parseRow } from './rows';
 
 /**
@@ -12,14 +19,14 @@ import { parseRow } from './rows';
 export function applyPatch<S extends MongoSourceName>(
   current: RowsBySource[S] | undefined,
   patch: Patch<S>,
-): { row: RowsBySource[S] } | DecodeError {
+): Result<RowsBySource[S], Refusal> {
   if (current === undefined) {
-    return {
-      error: `${patch.source} ${patch.key}: update without the full document for a document not seen yet`,
-    };
+    return refuse(
+      `${patch.source} ${patch.key}: update without the full document for a document not seen yet`,
+    );
   }
   const merged: Record<string, unknown> = { ...current, ...patch.set };
   for (const field of patch.unset) merged[field as string] = null;
   const result = parseRow(patch.source as S, merged);
-  return 'error' in result ? { error: `${patch.key}: ${result.error}` } : result;
+  return result.ok ? result : refuse(`${patch.key}: ${result.error.reason}`);
 }

@@ -1,6 +1,7 @@
 // The typed row of each source, validated field by field. Column names are TCS's and the
 // revalidation service's own; MongoDB's `_id` is renamed to the row's identity field.
 import { z } from 'zod';
+import { ok, type Result } from '../../platform/result';
 import {
   PROGRAMME_MEMBERSHIP_TYPES,
   RECOMMENDATION_OUTCOMES,
@@ -9,8 +10,9 @@ import {
 import {
   isMongoSource,
   KEY_FIELDS,
-  type DecodeError,
+  refuse,
   type MongoSourceName,
+  type Refusal,
   type RowsBySource,
   type SourceName,
 } from './changes';
@@ -135,28 +137,29 @@ export function rowFields(source: SourceName): string[] {
   return Object.keys(ROW_SCHEMAS[source].shape);
 }
 
-export type RowResult<S extends SourceName> = { row: RowsBySource[S] } | DecodeError;
-
 /** Validates a whole row; `raw` uses row field names. */
-export function parseRow<S extends SourceName>(source: S, raw: object): RowResult<S> {
+export function parseRow<S extends SourceName>(
+  source: S,
+  raw: object,
+): Result<RowsBySource[S], Refusal> {
   // Every field present, absent ones as undefined: zod would otherwise reject a missing key
   // before our validators could read it as null or name it as missing.
   const complete = { ...Object.fromEntries(rowFields(source).map((f) => [f, undefined])), ...raw };
   const schema = ROW_SCHEMAS[source] as unknown as z.ZodType<RowsBySource[S]>;
   const result = schema.safeParse(complete);
-  if (!result.success) return { error: `${source} row: ${describeIssues(result.error)}` };
-  return { row: result.data };
+  if (!result.success) return refuse(`${source} row: ${describeIssues(result.error)}`);
+  return ok(result.data);
 }
 
 /** Validates only the fields present in `raw` (a patch's set fields). */
 export function parsePartialRow<S extends SourceName>(
   source: S,
   raw: object,
-): { fields: Partial<RowsBySource[S]> } | DecodeError {
+): Result<Partial<RowsBySource[S]>, Refusal> {
   const schema = ROW_SCHEMAS[source].partial() as unknown as z.ZodType<Partial<RowsBySource[S]>>;
   const result = schema.safeParse(raw);
-  if (!result.success) return { error: `${source} update: ${describeIssues(result.error)}` };
-  return { fields: result.data };
+  if (!result.success) return refuse(`${source} update: ${describeIssues(result.error)}`);
+  return ok(result.data);
 }
 
 /** The row's identity as the change key: '12', 'a1b2-…', '1234567'. */

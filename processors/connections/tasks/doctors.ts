@@ -110,8 +110,8 @@ export function applyDoctorChange(
       let row: DoctorsForDbRow | null = null;
       if (message.op === 'patch') {
         const merged = applyPatch(state.copy?.row ?? undefined, message);
-        if ('error' in merged) return merged;
-        row = merged.row;
+        if (!merged.ok) return { error: merged.error.reason };
+        row = merged.value;
       } else if (message.op === 'upsert') {
         row = message.row;
       }

@@ -94,8 +94,8 @@ function routeLinked(
   let row: unknown = null;
   if (change.op === 'patch') {
     const merged = applyPatch(known?.row as never, change as Patch);
-    if ('error' in merged) return merged;
-    row = merged.row;
+    if (!merged.ok) return { error: merged.error.reason };
+    row = merged.value;
   } else if (change.op === 'upsert') {
     row = change.row;
   }
