@@ -110,7 +110,7 @@ const edges: Record<string, (raw: string) => Promise<string | null> | string | n
   },
   'reval evaluate': (raw) => {
     const parsed = parseDoctorLine(JSON.stringify({ gmcReferenceNumber: raw }));
-    return parsed.ok ? parsed.inputs.gmcReferenceNumber : null;
+    return parsed.ok ? parsed.value.gmcReferenceNumber : null;
   },
 };
 

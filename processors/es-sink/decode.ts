@@ -31,8 +31,8 @@ export async function decodeRecords(
       value,
       versionHeader: record.headers[VERSION_HEADER]?.toString('utf8') ?? null,
     });
-    if (mapped.ok) batch.items.push({ action: mapped.action, source: record });
-    else batch.rejected.push({ record, reason: mapped.reason });
+    if (mapped.ok) batch.items.push({ action: mapped.value, source: record });
+    else batch.rejected.push({ record, reason: mapped.error });
   }
   return batch;
 }

@@ -107,13 +107,13 @@ describe('reval.connections record → Elasticsearch action (golden)', () => {
     const mapped = toSinkAction(inputs[name]);
     expect(mapped.ok).toBe(true);
     if (!mapped.ok) return;
-    expect(JSON.parse(JSON.stringify(mapped.action))).toEqual(golden[name]);
+    expect(JSON.parse(JSON.stringify(mapped.value))).toEqual(golden[name]);
   });
 
   it('maps every document field explicitly, so the strict mapping accepts the document', () => {
     const mapped = toSinkAction(inputs['connected doctor, in TIS and GMC, one discrepancy']);
-    if (!mapped.ok || mapped.action.kind !== 'index') throw new Error('expected an index action');
-    expect(Object.keys(mapped.action.document).sort()).toEqual(
+    if (!mapped.ok || mapped.value.kind !== 'index') throw new Error('expected an index action');
+    expect(Object.keys(mapped.value.document).sort()).toEqual(
       Object.keys(DOCTOR_PROPERTIES).sort(),
     );
   });
@@ -126,8 +126,8 @@ describe('reval.connections record → Elasticsearch action (golden)', () => {
     });
     expect(
       mapped.ok &&
-        mapped.action.kind === 'index' &&
-        'fieldFromANewerSchema' in mapped.action.document,
+        mapped.value.kind === 'index' &&
+        'fieldFromANewerSchema' in mapped.value.document,
     ).toBe(false);
   });
 });
@@ -160,6 +160,6 @@ describe('records the sink cannot apply (they go to the DLQ with this reason)', 
   ])('%s', (_name, input, reason) => {
     const mapped = toSinkAction(input);
     expect(mapped.ok).toBe(false);
-    if (!mapped.ok) expect(mapped.reason).toMatch(reason);
+    if (!mapped.ok) expect(mapped.error).toMatch(reason);
   });
 });

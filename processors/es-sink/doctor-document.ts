@@ -7,6 +7,7 @@ import {
   type ConnectionRecord,
   type HiddenDiscrepancy,
 } from '../connections/connection-record';
+import { err, ok, type Result } from '../platform/result';
 import type { RevalidationFields } from '../rules/revalidation';
 
 export { VERSION_HEADER, type ConnectionRecord, type HiddenDiscrepancy };
@@ -23,7 +24,8 @@ export type SinkAction<D extends object = DoctorDocument> =
   | { kind: 'index'; id: string; version: number; document: D }
   | { kind: 'delete'; id: string; version: number };
 
-export type MappedRecord = { ok: true; action: SinkAction } | { ok: false; reason: string };
+/** The action, or the reason the record is dead-lettered. */
+export type MappedRecord = Result<SinkAction, string>;
 
 export interface KeyedValue {
   key: string | null;
@@ -34,31 +36,31 @@ export interface KeyedValue {
 }
 
 export function toSinkAction({ key, value, versionHeader }: KeyedValue): MappedRecord {
-  if (key === null || key === '') return { ok: false, reason: 'record has no key (GMC number)' };
+  if (key === null || key === '') return err('record has no key (GMC number)');
   if (value === null) {
     // A delete needs a version too, or a replayed older record could resurrect the doctor.
     const version = parseVersion(versionHeader);
     if (version === null) {
-      return {
-        ok: false,
-        reason: `tombstone without a valid ${VERSION_HEADER} header (${JSON.stringify(versionHeader)})`,
-      };
+      return err(
+        `tombstone without a valid ${VERSION_HEADER} header (${JSON.stringify(versionHeader)})`,
+      );
     }
-    return { ok: true, action: { kind: 'delete', id: key, version } };
+    return ok({ kind: 'delete', id: key, version });
   }
-  const problem = shapeProblem(value);
-  if (problem) return { ok: false, reason: problem };
+  const reason = shapeRefusal(value);
+  if (reason) return err(reason);
   const record = value as ConnectionRecord;
   if (record.gmcReferenceNumber !== key) {
-    return {
-      ok: false,
-      reason: `key ${JSON.stringify(key)} differs from gmcReferenceNumber ${JSON.stringify(record.gmcReferenceNumber)}`,
-    };
+    return err(
+      `key ${JSON.stringify(key)} differs from gmcReferenceNumber ${JSON.stringify(record.gmcReferenceNumber)}`,
+    );
   }
-  return {
-    ok: true,
-    action: { kind: 'index', id: key, version: record.version, document: toDoctorDocument(record) },
-  };
+  return ok({
+    kind: 'index',
+    id: key,
+    version: record.version,
+    document: toDoctorDocument(record),
+  });
 }
 
 export function toDoctorDocument(record: ConnectionRecord): DoctorDocument {
@@ -111,7 +113,7 @@ export function toDoctorDocument(record: ConnectionRecord): DoctorDocument {
  * Only what the registry's decoding cannot promise: a record written with another schema
  * lacks these, and a version Elasticsearch cannot hold exactly must not be guessed at.
  */
-function shapeProblem(value: unknown): string | null {
+function shapeRefusal(value: unknown): string | null {
   if (typeof value !== 'object' || value === null) return 'value is not a record';
   const record = value as Partial<Record<keyof ConnectionRecord, unknown>>;
   if (typeof record.gmcReferenceNumber !== 'string') return 'gmcReferenceNumber is missing';

@@ -13,6 +13,7 @@ import {
 } from './dates';
 import { deriveConnection } from './derive';
 import { parseDoctorLine } from './evaluate-input';
+import { ok } from '../platform/result';
 import { isCurrent } from './programme-membership';
 import { DESIGNATED_BODIES } from './test-builders';
 import {
@@ -455,7 +456,7 @@ describe('robustness', () => {
   test('inputs survive the evaluate line format, and records are plain JSON', () => {
     run(
       fc.property(doctorInputs, date, (inputs, today) => {
-        expect(parseDoctorLine(JSON.stringify(inputs))).toEqual({ ok: true, inputs });
+        expect(parseDoctorLine(JSON.stringify(inputs))).toEqual(ok(inputs));
         const record = derive(inputs, today);
         expect(JSON.parse(JSON.stringify(record))).toEqual(record);
       }),

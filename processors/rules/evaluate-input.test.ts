@@ -9,7 +9,7 @@ describe('evaluate input lines', () => {
   test('only the GMC number is required; nullable keys default to null and lists to empty', () => {
     expect(parseDoctorLine(line(minimal))).toEqual({
       ok: true,
-      inputs: {
+      value: {
         gmcReferenceNumber: '7000001',
         gmc: null,
         tis: null,
@@ -26,7 +26,7 @@ describe('evaluate input lines', () => {
     );
     expect(parsed).toEqual({
       ok: true,
-      inputs: {
+      value: {
         gmcReferenceNumber: '7000001',
         gmc: {
           designatedBody: '1-1RSG4X0',
@@ -77,7 +77,7 @@ describe('evaluate input lines', () => {
       ),
     ).toMatchObject({
       ok: true,
-      inputs: {
+      value: {
         revalidation: {
           tisStatus: 'SUBMITTED_TO_GMC',
           lastUpdatedDate: null,
@@ -111,15 +111,15 @@ describe('evaluate input lines', () => {
       parseDoctorLine(line({ ...minimal, gmc: { lastUpdated: '2026-06-30T02:00:00Z', ...extra } }));
     expect(gmc({ designatedBody: null })).toMatchObject({
       ok: true,
-      inputs: { gmc: { existsInGmc: false } },
+      value: { gmc: { existsInGmc: false } },
     });
     expect(gmc({ designatedBody: '' })).toMatchObject({
       ok: true,
-      inputs: { gmc: { existsInGmc: false } },
+      value: { gmc: { existsInGmc: false } },
     });
     expect(gmc({ designatedBody: null, existsInGmc: true })).toMatchObject({
       ok: true,
-      inputs: { gmc: { existsInGmc: true } },
+      value: { gmc: { existsInGmc: true } },
     });
   });
 
@@ -202,17 +202,17 @@ describe('evaluate input lines', () => {
       }),
       /^revalidation\.connectionLogs\[0\]\.requestTime: .*not an ISO-8601 instant/,
     ],
-  ])('%s is refused: %s', (text, problem) => {
+  ])('%s is refused: %s', (text, reason) => {
     const parsed = parseDoctorLine(text);
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.problem).toMatch(problem);
+    if (!parsed.ok) expect(parsed.error).toMatch(reason);
   });
 
   test('every problem of a line is reported, separated by semicolons', () => {
     const parsed = parseDoctorLine(line({ gmcReferenceNumber: 'n/a', tis: { personId: 'x' } }));
     expect(parsed).toEqual({
       ok: false,
-      problem: expect.stringMatching(/^gmcReferenceNumber: .*; tis\.personId: /),
+      error: expect.stringMatching(/^gmcReferenceNumber: .*; tis\.personId: /),
     });
   });
 });

@@ -5,6 +5,7 @@
 // "startdate" would otherwise silently read as a missing date and change the verdict. Keys
 // whose value may be null may also be left out (null), and lists default to empty.
 import { z } from 'zod';
+import { err, ok, type Result } from '../platform/result';
 import { isInstant, isLocalDate } from './dates';
 import { gmcNumberOf } from './identity';
 import {
@@ -147,7 +148,8 @@ export const doctorInputsSchema = z.strictObject({
   revalidation: optional(revalidation),
 }) satisfies z.ZodType<DoctorInputs, unknown>;
 
-export type ParsedLine = { ok: true; inputs: DoctorInputs } | { ok: false; problem: string };
+/** The doctor's inputs, or the reason the line is refused. */
+export type ParsedLine = Result<DoctorInputs, string>;
 
 function where(path: readonly PropertyKey[]): string {
   return path
@@ -166,11 +168,11 @@ function describe(issue: z.core.$ZodIssue): string {
 /** Validates a decoded JSON value against the input contract. */
 export function parseDoctorInputs(value: unknown): ParsedLine {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, problem: 'expected a JSON object (one doctor per line)' };
+    return err('expected a JSON object (one doctor per line)');
   }
   const result = doctorInputsSchema.safeParse(value);
-  if (result.success) return { ok: true, inputs: result.data };
-  return { ok: false, problem: result.error.issues.map(describe).join('; ') };
+  if (result.success) return ok(result.data);
+  return err(result.error.issues.map(describe).join('; '));
 }
 
 /** Parses one line of NDJSON into a doctor's inputs, or says what is wrong with it. */
@@ -179,7 +181,7 @@ export function parseDoctorLine(line: string): ParsedLine {
   try {
     value = JSON.parse(line);
   } catch (error) {
-    return { ok: false, problem: `invalid JSON: ${(error as Error).message}` };
+    return err(`invalid JSON: ${(error as Error).message}`);
   }
   return parseDoctorInputs(value);
 }

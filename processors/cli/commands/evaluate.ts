@@ -109,10 +109,10 @@ export async function runEvaluate(
       const parsed = parseDoctorLine(line);
       if (!parsed.ok) {
         summary.badLines += 1;
-        io.stderr.write(`reval evaluate: line ${lineNumber}: ${parsed.problem}\n`);
+        io.stderr.write(`reval evaluate: line ${lineNumber}: ${parsed.error}\n`);
         continue;
       }
-      const evaluation = evaluateDoctor(parsed.inputs, today, designatedBodies);
+      const evaluation = evaluateDoctor(parsed.value, today, designatedBodies);
       const output = options.explain
         ? { ...evaluation.record, explanation: explainEvaluation(evaluation) }
         : evaluation.record;

@@ -7,14 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'soap';
 import { createLogger, type Logger } from '../logger';
-import { MalformedResponseError, readDoctorsForDbResult } from './parse';
+import { err, ok, type Result } from '../result';
+import { MalformedResponseError, readDoctorsForDbResult, type DoctorsForDbAnswer } from './parse';
 import { secretRedactor, type Redactor } from './redact';
-import {
-  describeReturnCode,
-  FINAL_RETURN_CODES,
-  type DesignatedBodyFetch,
-  type GmcDoctor,
-} from './types';
+import { describeReturnCode, FINAL_RETURN_CODES, type DesignatedBodyFetch } from './types';
 import { gmcWsdl } from './wsdl-client';
 
 export interface GmcClientOptions {
@@ -39,13 +35,12 @@ export interface FetchOptions {
 
 interface AttemptFailure {
   retryable: boolean;
-  message: string;
+  reason: string;
   returnCode: string | null;
 }
 
-type AttemptResult =
-  | { ok: true; returnCode: string; doctors: GmcDoctor[]; warnings: string[] }
-  | ({ ok: false } & AttemptFailure);
+/** One attempt: GMC's answer with return code 0, or why not and whether to try again. */
+type AttemptResult = Result<DoctorsForDbAnswer, AttemptFailure>;
 
 type SoapCall = (
   args: unknown,
@@ -93,9 +88,9 @@ function classify(
   timeoutMs: number,
   redact: Redactor,
 ): AttemptFailure {
-  const failure = (retryable: boolean, message: string): AttemptFailure => ({
+  const failure = (retryable: boolean, reason: string): AttemptFailure => ({
     retryable,
-    message,
+    reason,
     returnCode: null,
   });
   if (timedOut) return failure(true, `timed out after ${timeoutMs} ms`);
@@ -146,7 +141,7 @@ export class GmcClient {
     const { retries } = this.options;
     let attempts = 0;
     const { signal } = fetchOptions;
-    let last: AttemptFailure = { retryable: false, message: 'cancelled', returnCode: null };
+    let last: AttemptFailure = { retryable: false, reason: 'cancelled', returnCode: null };
     while (attempts <= retries && !signal?.aborted) {
       if (attempts > 0) await pause(this.backoff(attempts), signal);
       if (signal?.aborted) break;
@@ -156,17 +151,17 @@ export class GmcClient {
         return {
           designatedBody,
           status: 'OK',
-          returnCode: result.returnCode,
-          doctors: result.doctors,
+          returnCode: result.value.returnCode,
+          doctors: result.value.doctors,
           durationMs: Math.round(performance.now() - started),
           error: null,
           attempts,
-          warnings: result.warnings,
+          warnings: result.value.warnings,
         };
       }
-      last = result;
+      last = result.error;
       this.log.warn(
-        { designatedBody, attempt: attempts, retryable: last.retryable, error: last.message },
+        { designatedBody, attempt: attempts, retryable: last.retryable, error: last.reason },
         'GMC GetDoctorsForDB attempt failed',
       );
       if (!last.retryable) break;
@@ -177,7 +172,7 @@ export class GmcClient {
       returnCode: last.returnCode,
       doctors: [],
       durationMs: Math.round(performance.now() - started),
-      error: attempts > 1 ? `${last.message} (after ${attempts} attempts)` : last.message,
+      error: attempts > 1 ? `${last.reason} (after ${attempts} attempts)` : last.reason,
       attempts,
       warnings: [],
     };
@@ -204,18 +199,16 @@ export class GmcClient {
       const output = await this.call(designatedBody, deadline.signal);
       const answer = readDoctorsForDbResult(output);
       if (answer.returnCode !== '0') {
-        return {
-          ok: false,
+        return err({
           retryable: !FINAL_RETURN_CODES.has(answer.returnCode),
-          message: describeReturnCode(answer.returnCode),
+          reason: describeReturnCode(answer.returnCode),
           returnCode: answer.returnCode,
-        };
+        });
       }
-      return { ok: true, ...answer };
+      return ok(answer);
     } catch (error) {
-      if (stop?.aborted)
-        return { ok: false, retryable: false, message: 'cancelled', returnCode: null };
-      return { ok: false, ...classify(error, timedOut, this.options.timeoutMs, this.redact) };
+      if (stop?.aborted) return err({ retryable: false, reason: 'cancelled', returnCode: null });
+      return err(classify(error, timedOut, this.options.timeoutMs, this.redact));
     } finally {
       clearTimeout(timer);
       stop?.removeEventListener('abort', onStop);
