@@ -1,7 +1,9 @@
 // Zod field types for the values Debezium delivers. Each one accepts every encoding the same
 // column can arrive in (JSON number, Avro long, bson Long, epoch days, epoch millis, ISO
 // text...) and refuses anything else, so a wrong type or an impossible value becomes a DLQ
-// reason naming the field instead of a silently wrong row.
+// reason naming the field instead of a silently wrong row. Text and booleans are zod's own
+// types with our messages; ids, instants, dates and enums read encodings zod does not know.
+// Every schema is built once, here: they run for every field of every CDC record.
 import { z } from 'zod';
 import { addDays, isInstant, isLocalDate, todayIn, type LocalDate } from '../../rules/dates';
 
@@ -60,31 +62,20 @@ function idOf(value: unknown, ctx: Ctx): number {
   return Number(n);
 }
 
+/** The field's schema with null and a missing value both read as null (a cleared field). */
+function nullable<T>(schema: z.ZodType<T>) {
+  return schema.nullish().transform((value): T | null => value ?? null);
+}
+
 export const id = z.unknown().transform((value, ctx): number => idOf(value, ctx));
+export const nullableId = nullable(id);
 
-export const nullableId = z
-  .unknown()
-  .transform((value, ctx): number | null =>
-    value === null || value === undefined ? null : idOf(value, ctx),
-  );
+export const text = z.string({ error: (issue) => `expected text, got ${describe(issue.input)}` });
+export const nullableText = nullable(text);
 
-export const text = z.unknown().transform((value, ctx): string => {
-  if (typeof value !== 'string') return fail(ctx, `expected text, got ${describe(value)}`);
-  return value;
-});
-
-export const nullableText = z.unknown().transform((value, ctx): string | null => {
-  if (value === null || value === undefined) return null;
-  if (typeof value !== 'string') return fail(ctx, `expected text, got ${describe(value)}`);
-  return value;
-});
-
-export const nullableBoolean = z.unknown().transform((value, ctx): boolean | null => {
-  if (value === null || value === undefined) return null;
-  if (typeof value !== 'boolean')
-    return fail(ctx, `expected true or false, got ${describe(value)}`);
-  return value;
-});
+export const nullableBoolean = nullable(
+  z.boolean({ error: (issue) => `expected true or false, got ${describe(issue.input)}` }),
+);
 
 /** An instant: a valid Date, epoch millis, or ISO-8601 text with an offset (ZonedTimestamp). */
 export function instantOf(value: unknown): Date | null {
@@ -99,11 +90,7 @@ export function instantOf(value: unknown): Date | null {
 export const instant = z.unknown().transform((value, ctx): Date => {
   return instantOf(value) ?? fail(ctx, `expected an instant, got ${describe(value)}`);
 });
-
-export const nullableInstant = z.unknown().transform((value, ctx): Date | null => {
-  if (value === null || value === undefined) return null;
-  return instantOf(value) ?? fail(ctx, `expected an instant, got ${describe(value)}`);
-});
+export const nullableInstant = nullable(instant);
 
 /**
  * A calendar date. MySQL DATE columns arrive as days since 1970-01-01 (io.debezium.time.Date)
@@ -114,8 +101,7 @@ export const nullableInstant = z.unknown().transform((value, ctx): Date | null =
  * (a MySQL date given in millis would otherwise pass for a far-future day number).
  */
 export function calendarDate(instantZone: string, integers: 'days' | 'millis') {
-  return z.unknown().transform((value, ctx): LocalDate | null => {
-    if (value === null || value === undefined) return null;
+  const date = z.unknown().transform((value, ctx): LocalDate => {
     if (typeof value === 'string') {
       return isLocalDate(value) ? value : fail(ctx, `not a calendar date: ${describe(value)}`);
     }
@@ -134,9 +120,10 @@ export function calendarDate(instantZone: string, integers: 'days' | 'millis') {
     }
     const moment = instantOf(value);
     if (moment === null) return fail(ctx, `expected a date, got ${describe(value)}`);
-    const date = dateIn(moment, instantZone);
-    return date !== null ? date : fail(ctx, `${describe(value)} is outside years 0001-9999`);
+    const day = dateIn(moment, instantZone);
+    return day !== null ? day : fail(ctx, `${describe(value)} is outside years 0001-9999`);
   });
+  return nullable(date);
 }
 
 /** The rules' `todayIn`, with an instant outside years 0001-9999 as null instead of an error. */
@@ -148,19 +135,21 @@ function dateIn(instant: Date, timeZone: string): string | null {
   }
 }
 
-/** One of `values`; '' reads as null (a cleared field). */
+/** One of `values`, or of `aliases` (other spellings of them); '' reads as null (a cleared field). */
 export function nullableEnum<T extends string>(
-  values: readonly T[],
+  values: readonly [T, ...T[]],
   aliases: Record<string, T> = {},
 ) {
-  return z.unknown().transform((value, ctx): T | null => {
-    if (value === null || value === undefined || value === '') return null;
-    if (typeof value === 'string') {
-      if ((values as readonly string[]).includes(value)) return value as T;
-      if (value in aliases) return aliases[value];
-    }
-    return fail(ctx, `expected one of ${values.join(', ')}, got ${describe(value)}`);
+  const spelled = z.enum(values, {
+    error: (issue) => `expected one of ${values.join(', ')}, got ${describe(issue.input)}`,
   });
+  const canonical = (value: unknown): unknown =>
+    value === ''
+      ? null
+      : typeof value === 'string' && Object.hasOwn(aliases, value)
+        ? aliases[value]
+        : value;
+  return z.preprocess(canonical, nullable(spelled));
 }
 
 /** Turns zod's issues into one line naming each bad field. */
