@@ -4,24 +4,29 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Schema } from 'avsc';
 import { projectRoot } from '../processors/platform/paths';
-import type { TopicName } from '../processors/platform/config';
+import {
+  TOPIC_CATALOGUE,
+  TOPIC_NAMES,
+  type AvroValueSchema,
+  type TopicName,
+} from '../processors/platform/topics';
 
 export const SCHEMA_FILES = {
   gmcDoctor: 'gmc-doctor.avsc',
   gmcSyncRun: 'gmc-sync-run.avsc',
   connection: 'connection.avsc',
   deadLetter: 'dlq-record.avsc',
-} as const;
+} as const satisfies Record<AvroValueSchema, string>;
 
-export type SchemaName = keyof typeof SCHEMA_FILES;
+export type SchemaName = AvroValueSchema;
 
-/** The topic (by configuration name) whose values use each schema. */
-export const SCHEMA_TOPICS: Record<SchemaName, TopicName> = {
-  gmcDoctor: 'gmcDoctors',
-  gmcSyncRun: 'gmcSyncRuns',
-  connection: 'connections',
-  deadLetter: 'dlq',
-};
+/** The topic (by catalogue name) whose values use each schema: from the topic catalogue. */
+export const SCHEMA_TOPICS = Object.fromEntries(
+  TOPIC_NAMES.flatMap((topic) => {
+    const value: string = TOPIC_CATALOGUE[topic].value;
+    return value in SCHEMA_FILES ? [[value, topic]] : [];
+  }),
+) as Record<SchemaName, TopicName>;
 
 export function schemaPath(name: SchemaName): string {
   return join(projectRoot(), 'schemas', SCHEMA_FILES[name]);

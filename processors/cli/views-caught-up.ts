@@ -2,15 +2,10 @@
 // GMC sync's updates change no count), but when the connections processor has committed
 // every input to its end (its outputs are written before it commits) and the es-sink has
 // committed reval.connections to its end (it commits after Elasticsearch acknowledged).
-import {
-  connectionsConfig,
-  elasticsearchConfig,
-  kafkaConfig,
-  topics as topicNames,
-  type Env,
-} from '../platform/config';
+import { connectionsConfig, elasticsearchConfig, kafkaConfig, type Env } from '../platform/config';
+import { topicsOf as topicNames } from '../platform/topics';
 import { ElasticsearchClient } from '../platform/elasticsearch';
-import { KafkaClient } from '../platform/kafka';
+import { hasRead, KafkaClient, recordsIn } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
 import { ROUTED_SOURCES, STAGES, repartitionTopic } from '../connections/topology';
 import { viewNamesOfEnv, viewSetsOf } from '../es-sink/view-sets';
@@ -50,10 +45,7 @@ export async function waitUntilViewsCaughtUp(
         // Acknowledged is not yet searchable: make it so, rather than wait out the interval.
         const views = viewSetsOf(viewNamesOfEnv(env));
         for (const { names } of views) await es.refresh(names.master);
-        let connectionsRecords = 0;
-        for (const { low, high } of (await kafka.endOffsets(topics.connections)).values()) {
-          connectionsRecords += Number(BigInt(high) - BigInt(low));
-        }
+        const connectionsRecords = recordsIn(await kafka.captureEnds([topics.connections]));
         return { connectionsRecords, seconds: (Date.now() - started) / 1000 };
       }
       if (Date.now() - started > timeoutMs) {
@@ -73,11 +65,10 @@ export async function waitUntilViewsCaughtUp(
 async function behindOf(kafka: KafkaClient, groupId: string, topics: string[]): Promise<string[]> {
   const committed = await kafka.groupOffsets(groupId, topics);
   const behind: string[] = [];
-  for (const topic of topics) {
-    for (const [partition, { low, high }] of await kafka.endOffsets(topic)) {
-      if (BigInt(high) <= BigInt(low)) continue;
-      const at = BigInt(committed.get(`${topic}:${partition}`) ?? '-1');
-      if (at < BigInt(high)) behind.push(`${groupId} ${topic}:${partition} (${at}/${high})`);
+  for (const range of await kafka.captureEnds(topics)) {
+    const at = BigInt(committed.get(`${range.topic}:${range.partition}`) ?? '-1');
+    if (!hasRead(range, at)) {
+      behind.push(`${groupId} ${range.topic}:${range.partition} (${at}/${range.to})`);
     }
   }
   return behind;

@@ -1,18 +1,20 @@
-// gmc.doctors as a connections input: the shared reading of the topic, as a change.
+// gmc.doctors as a connections input: the producer's own reading of the topic, as a change.
 import type { KafkaRecord } from '../platform/kafka';
 import type { SchemaRegistryCodecs } from '../platform/registry';
-import { decodeGmcDoctorsRecord } from '../gmc-fetch/gmc-doctors-record';
-import type { DecodeError } from './sources';
+import { ok, type Refusal, type Result } from '../platform/result';
+import { decodeGmcDoctorsRecord } from '../gmc-fetch/gmc-doctors';
 import type { GmcChange } from './state/gmc-doctor-state';
 
 export async function decodeGmcDoctor(
   record: KafkaRecord,
   codecs: SchemaRegistryCodecs,
-): Promise<GmcChange | DecodeError> {
+): Promise<Result<GmcChange, Refusal>> {
   const decoded = await decodeGmcDoctorsRecord(record, codecs);
-  if ('error' in decoded) return decoded;
-  const key = decoded.gmcNumber;
-  return decoded.state === null
-    ? { source: 'gmcDoctors', key, op: 'delete' }
-    : { source: 'gmcDoctors', key, op: 'upsert', row: decoded.state };
+  if (!decoded.ok) return decoded;
+  const { gmcNumber: key, state } = decoded.value;
+  return ok(
+    state === null
+      ? { source: 'gmcDoctors', key, op: 'delete' }
+      : { source: 'gmcDoctors', key, op: 'upsert', row: state },
+  );
 }

@@ -1,48 +1,52 @@
-// The connections processor at run time: the topology of ./topology.ts on Kafka, with its
-// state in local stores backed by changelogs (processors/streams), the Programme global table,
-// and the midnight re-evaluation.
+// The connections processor: the topology of ./topology.ts on Kafka, with its state in local
+// stores backed by changelogs (processors/streams), the Programme global table, and the
+// midnight re-evaluation. Its dependencies come from ./runtime.ts.
 //
 //   raw CDC + gmc.doctors ─► source tables ─► memberships ─► persons ─► doctors ─► reval.connections
 //   tcs.tcs.Programme ─► global table (every instance) ─► re-derive the programme's doctors
 //   clock: a new date ─► re-derive the doctors whose next re-evaluation date has come
 //   anything unreadable ─► reval.dlq
-import {
-  connectionsConfig,
-  kafkaConfig,
-  registryConfig,
-  timeZone,
-  topics as topicNames,
-  type Env,
-} from '../platform/config';
-import { DeadLetterQueue } from '../platform/dead-letters';
-import { loadDesignatedBodies } from '../platform/designated-bodies';
-import { KafkaClient } from '../platform/kafka';
-import { createLogger } from '../platform/logger';
+import type { DeadLetterQueue } from '../platform/dead-letters';
+import type { DesignatedBodyMap } from '../rules/designated-body';
+import type { KafkaClient, MessageProducer } from '../platform/kafka';
+import type { Logger } from '../platform/logger';
 import { countInvalidGmcNumber } from '../platform/metrics';
-import { SchemaRegistryCodecs } from '../platform/registry';
-import { todayIn } from '../rules/dates';
+import type { SchemaRegistryCodecs } from '../platform/registry';
+import type { RunningProcessor } from '../platform/running';
+import type { Topics } from '../platform/topics';
+import { CHANGELOG_CONFIG, stateBackend } from '../streams/backend';
 import { StreamsRuntime } from '../streams/kafka-runtime';
-import { stateBackend, CHANGELOG_CONFIG } from '../streams/backend';
+import { watchForNewDate, type Clock } from './midnight';
 import { followProgrammes } from './programme-table';
 import type { ProgrammeRow } from './sources';
 import { reconcileProgramme, reevaluateDue, type DoctorsSettings } from './tasks/doctors';
 import { connectionsTopology, STAGES } from './topology';
-import { decodeInput, ensureConnectionsTopics, gmcNumberProblemOf } from './wiring';
+import { decodeInput, gmcNumberProblemOf } from './wiring';
 
-export interface Clock {
-  now(): Date;
+export const PROCESSOR = 'connections';
+
+export interface ConnectionsDeps {
+  kafka: KafkaClient;
+  producer: MessageProducer;
+  codecs: SchemaRegistryCodecs;
+  deadLetters: DeadLetterQueue;
+  topics: Topics;
+  logger: Logger;
+  clock: Clock;
+  settings: {
+    /** Consumer group, and prefix of the changelog and repartition topics. */
+    applicationId: string;
+    /** Partitions of reval.connections (and the repartition topics): the unit of scaling. */
+    partitions: number;
+    stateDir: string;
+    timeZone: string;
+    designatedBodies: DesignatedBodyMap;
+    /** How often the date is checked for the midnight re-evaluation. */
+    reevaluationCheckMs: number;
+  };
 }
 
-export interface ConnectionsOptions {
-  env?: Env;
-  clock?: Clock;
-  /** How often the date is checked for the midnight re-evaluation. */
-  reevaluationCheckMs?: number;
-  groupId?: string;
-  partitions?: number;
-}
-
-export interface RunningConnections {
+export interface RunningConnections extends RunningProcessor {
   isReady(): boolean;
   /** Re-derives every doctor whose next re-evaluation date has come (what midnight does). */
   reevaluateDue(): Promise<void>;
@@ -50,39 +54,22 @@ export interface RunningConnections {
   storeSizes(): ReturnType<StreamsRuntime['storeSizes']>;
   /** Since start: changelog records restored, and input records processed by topic. */
   stateReport(): { restoredRecords: number; consumed: Record<string, number> };
-  stop(): Promise<void>;
 }
 
-const PROCESSOR = 'connections';
-
-export async function startConnections(
-  options: ConnectionsOptions = {},
-): Promise<RunningConnections> {
-  const env = options.env ?? process.env;
-  const clock = options.clock ?? { now: () => new Date() };
-  const logger = createLogger(PROCESSOR);
-  const topics = topicNames(env);
-  const zone = timeZone(env);
-  const settings = connectionsConfig(env);
-  const applicationId = options.groupId ?? settings.groupId;
-  const kafka = new KafkaClient(kafkaConfig(env), logger);
-  const codecs = new SchemaRegistryCodecs(registryConfig(env), topics);
-
-  await ensureConnectionsTopics(kafka, topics, options.partitions ?? settings.partitions);
-  await codecs.register('connection');
-  const partitions = await kafka.partitionCount(topics.connections);
-  const producer = await kafka.createProducer();
-  const deadLetters = new DeadLetterQueue(producer, codecs, topics.dlq, PROCESSOR, logger, kafka);
+export async function start(deps: ConnectionsDeps): Promise<RunningConnections> {
+  const { kafka, producer, codecs, deadLetters, topics, logger, clock, settings } = deps;
   const programmes = new Map<number, ProgrammeRow>();
   const doctors: DoctorsSettings = {
-    designatedBodies: loadDesignatedBodies(env),
-    timeZone: zone,
+    designatedBodies: settings.designatedBodies,
+    timeZone: settings.timeZone,
     programmes,
   };
+
+  // What flows where, and the pure step each record takes (./topology.ts, ./tasks).
   const topology = connectionsTopology({
-    applicationId,
+    applicationId: settings.applicationId,
     topics,
-    partitions,
+    partitions: settings.partitions,
     doctors,
     decodeSource: async (source, record) => {
       const decoded = await decodeInput(source, record, codecs);
@@ -91,6 +78,7 @@ export async function startConnections(
     },
     encodeConnection: (record) => codecs.encode('connection', record),
   });
+  // Sources and sinks: Kafka, with stores restored from their changelogs.
   const runtime = new StreamsRuntime({
     kafka,
     producer,
@@ -107,7 +95,6 @@ export async function startConnections(
       for (const id of programmes.keys()) reconcileProgramme(id, context, doctors);
     },
   });
-
   // The global table first, so that no doctor is derived without its programme.
   const programmeTable = await followProgrammes(
     kafka,
@@ -119,32 +106,23 @@ export async function startConnections(
   );
   await runtime.start();
 
-  // Midnight: the date is checked, not scheduled, so a sleeping laptop or DST shift is harmless.
-  const today = () => todayIn(clock.now(), zone);
-  let lastToday = today();
   const reevaluate = () =>
     runtime.punctuate(STAGES.doctors, (context) => {
       const due = reevaluateDue(context, doctors);
-      if (due > 0)
-        logger.info(
-          { partition: context.partition, due },
-          're-evaluated doctors whose date has come',
-        );
+      if (due > 0) logger.info({ partition: context.partition, due }, 're-evaluated due doctors');
     });
-  const timer = setInterval(() => {
-    const current = today();
-    if (current === lastToday) return;
-    // The date is only taken as done once its re-evaluation is written; a failure retries.
-    void reevaluate()
-      .then(() => (lastToday = current))
-      .catch((error: unknown) => logger.error({ err: error }, 're-evaluation failed'));
-  }, options.reevaluationCheckMs ?? 30_000);
-  timer.unref();
-
+  const midnight = watchForNewDate({
+    clock,
+    timeZone: settings.timeZone,
+    checkMs: settings.reevaluationCheckMs,
+    logger,
+    onNewDate: reevaluate,
+  });
   logger.info(
-    { applicationId, partitions, stateDir: settings.stateDir },
+    { applicationId: settings.applicationId, partitions: settings.partitions },
     'connections processor started',
   );
+
   return {
     isReady: () => runtime.isReady(),
     reevaluateDue: reevaluate,
@@ -154,11 +132,9 @@ export async function startConnections(
       consumed: Object.fromEntries(runtime.consumed),
     }),
     stop: async () => {
-      clearInterval(timer);
+      midnight.stop();
       await programmeTable.stop();
       await runtime.stop();
-      await producer.disconnect();
-      await kafka.disconnect();
     },
   };
 }

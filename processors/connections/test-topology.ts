@@ -1,6 +1,6 @@
 // The connections topology on the in-memory test driver, for golden tests: changes in (the
 // Programme ones go to the global table, as the runtime does), the latest record per doctor out.
-import { DEFAULT_TOPICS } from '../platform/config';
+import { DEFAULT_TOPICS } from '../platform/topics';
 import { buildDesignatedBodyMap } from '../rules/designated-body';
 import designatedBodyTable from '../rules/designated-bodies.json';
 import { TopologyTestDriver } from '../streams/test-driver';

@@ -13,14 +13,13 @@
 //
 // Every stage is keyed and partitioned by what it joins on, so N instances each hold about
 // 1/N of the state, and every store is restored from its compacted changelog.
-import type { Topics } from '../platform/config';
+import type { Topics } from '../platform/topics';
 import type { KafkaRecord } from '../platform/kafka';
 import { decodeValue, encodeValue } from '../streams/values';
-import type { Sink, SubTopology, Topology, Unreadable } from '../streams/topology';
+import type { Sink, SubTopology, Topology } from '../streams/topology';
 import { VERSION_HEADER, type ConnectionRecord } from './connection-record';
 import type { InputSource } from './inputs';
-import type { Change } from './sources';
-import type { GmcChange } from './state/gmc-doctor-state';
+import type { DecodedInput } from './wiring';
 import {
   applyDoctorChange,
   DOCTORS_STORES,
@@ -69,7 +68,7 @@ export interface ConnectionsTopologyOptions {
   partitions: number;
   doctors: DoctorsSettings;
   /** Raw input bytes to a change (the Debezium edge, or gmc.doctors' Avro). */
-  decodeSource(source: InputSource, record: KafkaRecord): Promise<Change | GmcChange | Unreadable>;
+  decodeSource(source: InputSource, record: KafkaRecord): Promise<DecodedInput>;
   encodeConnection(record: ConnectionRecord): Promise<Buffer> | Buffer;
 }
 
@@ -98,11 +97,12 @@ export function connectionsTopology(options: ConnectionsTopologyOptions): Topolo
       ? [linkStoreOf(source as LinkedSource)]
       : [],
     deserialize: async (record) => {
-      const change = await options.decodeSource(source, record);
+      const decoded = await options.decodeSource(source, record);
+      if (!decoded.ok) return { error: decoded.error.reason };
       // Programme is a global table; its topic never reaches a source table.
-      return 'source' in change && change.source === 'programme'
+      return decoded.value.source === 'programme'
         ? { error: 'a Programme change on a routed topic' }
-        : (change as SourceChange | Unreadable);
+        : (decoded.value as SourceChange);
     },
     process: (_key, change, context) => routeSourceChange(change, context),
   }));

@@ -2,41 +2,41 @@
 // a raw input record is decoded.
 import { decodeGmcDoctor } from './gmc-doctors-source';
 import { INPUT_SOURCES, type InputSource } from './inputs';
-import { decodeChange, type Change, type DecodeError } from './sources';
+import type { Change } from './sources';
+import { decodeChange } from './sources/decode';
 import type { GmcChange } from './state/gmc-doctor-state';
 import { gmcNumberOf, type GmcNumberProblem } from '../rules/identity';
-import { gmcTopicSpecs } from '../gmc-fetch/topics';
-import type { Topics } from '../platform/config';
 import type { KafkaClient, KafkaRecord } from '../platform/kafka';
 import type { SchemaRegistryCodecs } from '../platform/registry';
+import type { Refusal, Result } from '../platform/result';
+import { topicSpecs, type Topics } from '../platform/topics';
 
 export function inputTopicsOf(topics: Topics): Map<string, InputSource> {
   return new Map(INPUT_SOURCES.map((source) => [topics[source], source]));
 }
 
+/**
+ * Every catalogue topic connections reads or writes. Debezium normally creates its inputs;
+ * creating them as the catalogue says lets the stack start first.
+ */
 export async function ensureConnectionsTopics(
   kafka: KafkaClient,
   topics: Topics,
   partitions: number,
 ): Promise<void> {
-  await kafka.ensureTopics([
-    // gmc.doctors as the GMC sync creates it, whichever processor starts first.
-    ...gmcTopicSpecs(topics),
-    // Debezium normally creates these; creating them (compacted) lets the stack start first.
-    ...[...inputTopicsOf(topics).keys()]
-      .filter((topic) => topic !== topics.gmcDoctors)
-      .map((topic) => ({ topic, compacted: true })),
-    { topic: topics.connections, compacted: true, partitions },
-    { topic: topics.dlq, compacted: false },
-  ]);
+  await kafka.ensureTopics(
+    topicSpecs(topics, [...INPUT_SOURCES, 'connections', 'dlq'], partitions),
+  );
 }
+
+export type DecodedInput = Result<Change | GmcChange, Refusal>;
 
 /** A raw input record to a change (the Debezium edge, or gmc.doctors' Avro), or why not. */
 export function decodeInput(
   source: InputSource,
   record: KafkaRecord,
   codecs: SchemaRegistryCodecs,
-) {
+): Promise<DecodedInput> {
   return source === 'gmcDoctors'
     ? decodeGmcDoctor(record, codecs)
     : decodeChange(source, record, codecs);
@@ -46,12 +46,11 @@ export function decodeInput(
  * The GMC number problem a decoded input shows, for the metric: a record refused for its
  * number, or a TCS GmcDetails row whose person therefore is not a doctor.
  */
-export function gmcNumberProblemOf(
-  decoded: Change | GmcChange | DecodeError,
-): GmcNumberProblem | undefined {
-  if ('error' in decoded) return decoded.gmcNumberProblem;
-  if (decoded.source === 'gmcDetails' && decoded.op === 'upsert') {
-    return gmcNumberOf(decoded.row.gmcNumber).problem;
+export function gmcNumberProblemOf(decoded: DecodedInput): GmcNumberProblem | undefined {
+  if (!decoded.ok) return decoded.error.gmcNumberProblem;
+  const change = decoded.value;
+  if (change.source === 'gmcDetails' && change.op === 'upsert') {
+    return gmcNumberOf(change.row.gmcNumber).problem;
   }
   return undefined;
 }

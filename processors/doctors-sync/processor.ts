@@ -1,66 +1,53 @@
-// The doctorsForDB writer (`reval run doctors-sync`), playing the recommendation service's
-// part: gmc.doctors (read committed: whole sync runs only) ──► guarded upserts into
-// MongoDB doctorsForDB. A batch's offsets are committed only after MongoDB acknowledged
-// every write of it; undecodable records go to the dead-letter topic.
-import {
-  kafkaConfig,
-  mongoConfig,
-  registryConfig,
-  topics as topicNames,
-  type Env,
-} from '../platform/config';
-import { DeadLetterQueue } from '../platform/dead-letters';
-import { KafkaClient, type KafkaRecord, type RecordBatch } from '../platform/kafka';
-import { createLogger } from '../platform/logger';
+// The doctorsForDB writer, playing the recommendation service's part:
+//   gmc.doctors (read committed: whole sync runs only) ─► decode (the producer's codec)
+//     ─► the latest state per doctor in the batch ─► guarded writes into MongoDB doctorsForDB
+//   anything unreadable ─► reval.dlq
+// A batch's offsets are committed only after MongoDB acknowledged every write of it. Its
+// dependencies come from ./runtime.ts.
+import type { DeadLetterQueue } from '../platform/dead-letters';
+import type { KafkaClient, KafkaRecord, RecordBatch } from '../platform/kafka';
+import type { Logger } from '../platform/logger';
 import { countInvalidGmcNumber, metrics, setConsumerLag } from '../platform/metrics';
-import { connectMongo } from '../platform/mongodb';
-import { SchemaRegistryCodecs } from '../platform/registry';
-import { decodeGmcDoctorsRecord } from '../gmc-fetch/gmc-doctors-record';
-import type { GmcDoctorState } from '../gmc-fetch/state';
-import { gmcTopicSpecs } from '../gmc-fetch/topics';
+import type { Collection } from '../platform/mongodb';
+import type { SchemaRegistryCodecs } from '../platform/registry';
+import type { RunningProcessor } from '../platform/running';
+import type { Topics } from '../platform/topics';
+import { decodeGmcDoctorsRecord, type GmcDoctorState } from '../gmc-fetch/gmc-doctors';
 import { applyGmcStates, DOCTORS_FOR_DB_COLLECTION } from './apply';
 import type { DoctorsForDbDocument } from './doctors-for-db-document';
 
-const PROCESSOR = 'doctors-sync';
+export const PROCESSOR = 'doctors-sync';
 
-export interface DoctorsSyncOptions {
-  env?: Env;
-  groupId?: string;
+export interface DoctorsSyncDeps {
+  kafka: KafkaClient;
+  codecs: SchemaRegistryCodecs;
+  deadLetters: DeadLetterQueue;
+  doctorsForDB: Collection<DoctorsForDbDocument>;
+  topics: Topics;
+  logger: Logger;
+  groupId: string;
 }
 
-export interface RunningDoctorsSync {
-  stop(): Promise<void>;
-}
+export async function start(deps: DoctorsSyncDeps): Promise<RunningProcessor> {
+  const { kafka, codecs, deadLetters, doctorsForDB, topics, logger } = deps;
 
-export async function startDoctorsSync(
-  options: DoctorsSyncOptions = {},
-): Promise<RunningDoctorsSync> {
-  const env = options.env ?? process.env;
-  const logger = createLogger(PROCESSOR);
-  const topics = topicNames(env);
-  const kafka = new KafkaClient(kafkaConfig(env), logger);
-  const codecs = new SchemaRegistryCodecs(registryConfig(env), topics);
-  const mongo = await connectMongo(mongoConfig(env));
-  const collection = mongo.db.collection<DoctorsForDbDocument>(DOCTORS_FOR_DB_COLLECTION);
-  await kafka.ensureTopics([...gmcTopicSpecs(topics), { topic: topics.dlq, compacted: false }]);
-  const producer = await kafka.createProducer();
-  const deadLetters = new DeadLetterQueue(producer, codecs, topics.dlq, PROCESSOR, logger, kafka);
-
-  const handle = async (batch: RecordBatch) => {
+  const applyBatch = async (batch: RecordBatch) => {
     // Within a partition a later record is a later state: keep the last per doctor.
     const latest = new Map<string, GmcDoctorState>();
     const failures: { record: KafkaRecord; reason: string }[] = [];
     for (const record of batch.records) {
       const decoded = await decodeGmcDoctorsRecord(record, codecs);
-      if ('error' in decoded) {
-        failures.push({ record, reason: decoded.error });
-        countInvalidGmcNumber(PROCESSOR, batch.topic, decoded.gmcNumberProblem);
-      } else if (decoded.state !== null) latest.set(decoded.gmcNumber, decoded.state);
+      if (!decoded.ok) {
+        failures.push({ record, reason: decoded.error.reason });
+        countInvalidGmcNumber(PROCESSOR, batch.topic, decoded.error.gmcNumberProblem);
+      } else if (decoded.value.state !== null) {
+        latest.set(decoded.value.gmcNumber, decoded.value.state);
+      }
       // GMC states are never deleted; a tombstone (compaction tooling) leaves the document.
     }
     metrics.recordsIn.inc({ processor: PROCESSOR, topic: batch.topic }, batch.records.length);
     await deadLetters.send(failures);
-    const result = await applyGmcStates(collection, [...latest.values()]);
+    const result = await applyGmcStates(doctorsForDB, [...latest.values()]);
     metrics.recordsOut.inc(
       { processor: PROCESSOR, destination: DOCTORS_FOR_DB_COLLECTION },
       result.applied,
@@ -70,7 +57,7 @@ export async function startDoctorsSync(
 
   const consumer = await kafka.consume(
     {
-      groupId: options.groupId ?? env.DOCTORS_SYNC_GROUP_ID ?? 'reval-doctors-sync',
+      groupId: deps.groupId,
       topics: [topics.gmcDoctors],
       readCommitted: true,
       fromBeginning: true,
@@ -78,16 +65,12 @@ export async function startDoctorsSync(
       onProgress: (topic, partition, lastOffset, highWatermark) =>
         setConsumerLag(PROCESSOR, topic, partition, lastOffset, highWatermark),
     },
-    handle,
+    applyBatch,
   );
   logger.info({ topic: topics.gmcDoctors }, 'doctors-sync started');
-
   return {
     stop: async () => {
       await consumer.stop();
-      await producer.disconnect();
-      await kafka.disconnect();
-      await mongo.close();
       logger.info('doctors-sync stopped');
     },
   };

@@ -1,12 +1,12 @@
-// Wiring from configuration: the clients the sink and the rebuild share, and their teardown.
-import type { EsClients } from './clients';
+// The es-sink's dependencies from the environment (the rebuild opens the same ones): every
+// setting read and checked first, then Kafka, the registry and Elasticsearch connected, and
+// the topics it touches created as the catalogue says.
 import {
   connectionsConfig,
   elasticsearchConfig,
   elasticsearchViewsConfig,
   kafkaConfig,
   registryConfig,
-  topics as topicNames,
   type Env,
 } from '../platform/config';
 import { DeadLetterQueue } from '../platform/dead-letters';
@@ -14,74 +14,64 @@ import { ElasticsearchClient } from '../platform/elasticsearch';
 import { KafkaClient } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
 import { SchemaRegistryCodecs } from '../platform/registry';
-import { startEsSink, PROCESSOR, type RunningEsSink } from './topology';
+import { launch, type OpenedRuntime, type RunningProcessor } from '../platform/running';
+import { topicSpecs, topicsOf } from '../platform/topics';
+import { PROCESSOR, start, type EsSinkDeps } from './processor';
 import { viewNamesOfEnv } from './view-sets';
 
-export interface EsRuntime extends EsClients {
-  bulk: { maxActions: number; maxInFlight: number };
-  close(): Promise<void>;
+export interface EsSinkOptions {
+  env?: Env;
+  /** Names the dead letters' origin: `es-sink`, or `es-rebuild` for the rebuild. */
+  processor?: string;
+  /** Overrides ES_SINK_GROUP_ID. */
+  groupId?: string;
 }
 
-/** Reads and validates every setting before connecting to anything. */
-export async function connectEsRuntime(env: Env, processor: string): Promise<EsRuntime> {
-  const topics = topicNames(env);
+export type EsRuntime = EsSinkDeps & { bulk: { maxActions: number; maxInFlight: number } };
+
+export async function openRuntime(options: EsSinkOptions = {}): Promise<EsRuntime & OpenedRuntime> {
+  const env = options.env ?? process.env;
+  const processor = options.processor ?? PROCESSOR;
+  const topics = topicsOf(env);
   const kafkaSettings = kafkaConfig(env);
   const registrySettings = registryConfig(env);
   const esSettings = elasticsearchConfig(env);
   const viewSettings = elasticsearchViewsConfig(env);
-  const logger = createLogger(processor);
+  const viewNames = viewNamesOfEnv(env);
+  const connectionsPartitions = connectionsConfig(env).partitions;
+  const groupId = options.groupId ?? env.ES_SINK_GROUP_ID ?? 'reval-es-sink';
 
+  const logger = createLogger(processor);
   const kafka = new KafkaClient(kafkaSettings, logger);
   const codecs = new SchemaRegistryCodecs(registrySettings, topics);
   const es = new ElasticsearchClient(esSettings, logger);
-  // Same specs as the connections processor, so whichever starts first creates them alike.
-  await kafka.ensureTopics([
-    {
-      topic: topics.connections,
-      compacted: true,
-      partitions: connectionsConfig(env).partitions,
-    },
-    { topic: topics.dlq, compacted: false },
-  ]);
-  const producer = await kafka.createProducer();
-  const deadLetters = new DeadLetterQueue(producer, codecs, topics.dlq, processor, logger, kafka);
-  return {
-    kafka,
-    codecs,
-    es,
-    deadLetters,
-    logger,
-    ...viewNamesOfEnv(env),
-    topic: topics.connections,
-    bulk: { maxActions: viewSettings.bulkMaxActions, maxInFlight: viewSettings.bulkMaxInFlight },
-    close: async () => {
-      await producer.disconnect();
-      await kafka.disconnect();
-      await es.close();
-    },
-  };
-}
-
-/** `reval run es-sink`: the sink with clients from the environment. */
-export async function startEsSinkFromEnv(
-  env: Env = process.env,
-  options: { groupId?: string } = {},
-): Promise<RunningEsSink> {
-  const runtime = await connectEsRuntime(env, PROCESSOR);
-  let sink: RunningEsSink;
   try {
-    sink = await startEsSink({
-      ...runtime,
-      groupId: options.groupId ?? env.ES_SINK_GROUP_ID ?? 'reval-es-sink',
-    });
+    await kafka.ensureTopics(topicSpecs(topics, ['connections', 'dlq'], connectionsPartitions));
+    const producer = await kafka.createProducer();
+    return {
+      kafka,
+      codecs,
+      es,
+      deadLetters: new DeadLetterQueue(producer, codecs, topics.dlq, processor, logger, kafka),
+      logger,
+      ...viewNames,
+      topic: topics.connections,
+      groupId,
+      bulk: { maxActions: viewSettings.bulkMaxActions, maxInFlight: viewSettings.bulkMaxInFlight },
+      close: async () => {
+        await producer.disconnect();
+        await kafka.disconnect();
+        await es.close();
+      },
+    };
   } catch (error) {
-    await runtime.close();
+    await kafka.disconnect().catch(() => undefined);
+    await es.close().catch(() => undefined);
     throw error;
   }
-  return {
-    stop: async () => {
-      await sink.stop();
-      await runtime.close();
-    },
-  };
+}
+
+/** `reval run es-sink`: the sink on dependencies from the environment. */
+export async function startFromEnv(options: EsSinkOptions = {}): Promise<RunningProcessor> {
+  return launch(await openRuntime(options), start);
 }

@@ -1,15 +1,9 @@
-// The GMC state of one doctor: the value of the compacted topic gmc.doctors (schema
-// schemas/gmc-doctor.avsc), keyed by GMC reference number.
+// How a sync run's states are made from GMC's answers, compared and shared in memory (the
+// state itself is the gmc.doctors contract, ./gmc-doctors.ts).
 import type { GmcDoctor } from '../platform/gmc-soap';
+import type { GmcDoctorState } from './gmc-doctors';
 
-export interface GmcDoctorState extends GmcDoctor {
-  /** The body whose list holds the doctor; null once the doctor is in no fetched list. */
-  designatedBody: string | null;
-  existsInGmc: boolean;
-  /** When the run that produced this state asked GMC. */
-  requestTime: Date;
-  runId: string;
-}
+export type { GmcDoctorState };
 
 /** What GMC says about a doctor, apart from where they are connected. */
 const DOCTOR_FIELDS = [

@@ -3,7 +3,8 @@
 // the run report in one Kafka transaction. Taking the id first matters: it fences any
 // run already under way, so the state read afterwards cannot be overtaken by its commit.
 import { randomUUID } from 'node:crypto';
-import type { Topics } from '../platform/config';
+import type { GmcConfig } from '../platform/config';
+import { topicSpecs, type Topics } from '../platform/topics';
 import type { DesignatedBodyFetch } from '../platform/gmc-soap';
 import type { KafkaClient, OutgoingMessage, TransactionalProducer } from '../platform/kafka';
 import { createLogger, type Logger } from '../platform/logger';
@@ -11,8 +12,11 @@ import type { SchemaRegistryCodecs } from '../platform/registry';
 import { compareGmcRun, type DoctorChange } from './compare';
 import { fetchAllDesignatedBodies, type DoctorsForDbSource } from './fetch-all';
 import { buildRunReport, type GmcSyncRunReport } from './report';
-import { stateInterner, type GmcDoctorState } from './state';
-import { gmcTopicSpecs } from './topics';
+import { decodeGmcDoctorsRecord, encodeGmcDoctorState, type GmcDoctorState } from './gmc-doctors';
+import { stateInterner } from './state';
+
+/** What a run writes: the states and its report, in one transaction. */
+const GMC_SYNC_TOPICS = ['gmcDoctors', 'gmcSyncRuns'] as const;
 
 export interface GmcSyncDeps {
   kafka: KafkaClient;
@@ -46,6 +50,17 @@ export interface GmcSyncResult {
     compareMs: number;
     publishMs: number;
     totalMs: number;
+  };
+}
+
+/** A full run as configured: what the nightly schedule does and `reval gmc-sync` starts from. */
+export function runOptionsFromConfig(config: GmcConfig, signal?: AbortSignal): GmcSyncOptions {
+  return {
+    designatedBodies: config.designatedBodies,
+    concurrency: config.concurrency,
+    maxDisconnectRatio: config.maxDisconnectRatio,
+    transactionalId: config.syncTransactionalId,
+    signal,
   };
 }
 
@@ -91,6 +106,7 @@ export async function restoreGmcState(
   kafka: KafkaClient,
   codecs: SchemaRegistryCodecs,
   topic: string,
+  logger?: Logger,
 ): Promise<Map<string, GmcDoctorState>> {
   const state = new Map<string, GmcDoctorState>();
   const intern = stateInterner();
@@ -98,20 +114,24 @@ export async function restoreGmcState(
     [topic],
     async (records) => {
       for (const record of records) {
-        if (!record.key) continue;
-        const gmcNumber = record.key.toString('utf8');
-        if (record.value === null) {
-          state.delete(gmcNumber);
-          continue;
-        }
-        // A state we cannot read makes every comparison doubtful: the run stops here.
-        const decoded = await codecs.decode(record.value).catch((error: unknown) => {
+        const decoded = await decodeGmcDoctorsRecord(record, codecs);
+        if (!decoded.ok) {
+          // A key that is no GMC number is no doctor GMC can list: nothing to compare it with.
+          if (decoded.error.gmcNumberProblem !== undefined) {
+            logger?.warn(
+              { partition: record.partition, offset: record.offset, reason: decoded.error.reason },
+              'gmc.doctors record skipped',
+            );
+            continue;
+          }
+          // A state we cannot read makes every comparison doubtful: the run stops here.
           throw new Error(
-            `cannot restore ${topic} partition ${record.partition} offset ${record.offset} ` +
-              `(doctor ${gmcNumber}): ${error instanceof Error ? error.message : String(error)}`,
+            `cannot restore ${topic} partition ${record.partition} offset ${record.offset}: ${decoded.error.reason}`,
           );
-        });
-        state.set(gmcNumber, intern(decoded as GmcDoctorState));
+        }
+        const { gmcNumber, state: doctor } = decoded.value;
+        if (doctor === null) state.delete(gmcNumber);
+        else state.set(gmcNumber, intern(doctor));
       }
     },
     { readCommitted: true },
@@ -127,7 +147,7 @@ async function encodeChunk(
   for (const change of changes) {
     messages.push({
       key: change.state.gmcReferenceNumber,
-      value: await codecs.encode('gmcDoctor', change.state),
+      value: await encodeGmcDoctorState(codecs, change.state),
     });
   }
   return messages;
@@ -170,7 +190,7 @@ export async function runGmcSync(
     'GMC sync run started',
   );
 
-  await deps.kafka.ensureTopics(gmcTopicSpecs(deps.topics));
+  await deps.kafka.ensureTopics(topicSpecs(deps.topics, GMC_SYNC_TOPICS));
   const producer = options.dryRun
     ? undefined
     : await deps.kafka.createTransactionalProducer(options.transactionalId);
@@ -187,7 +207,7 @@ export async function runGmcSync(
           onFetched: options.onFetched,
         }),
       ),
-      timed(() => restoreGmcState(deps.kafka, deps.codecs, deps.topics.gmcDoctors)),
+      timed(() => restoreGmcState(deps.kafka, deps.codecs, deps.topics.gmcDoctors, log)),
     ]);
     if (options.signal?.aborted) throw new SyncCancelledError();
     logAnswerWarnings(log, runId, fetches);

@@ -3,7 +3,8 @@
 // registry-encoded message, including Debezium's Avro.
 import { Agent as HttpsAgent } from 'node:https';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import type { RegistryConfig, Topics } from './config';
+import type { RegistryConfig } from './config';
+import type { Topics } from './topics';
 import { logicalTypes } from './avro-types';
 import { exactLongTypeHook } from './avro-long';
 import { readSchema, SCHEMA_TOPICS, valueSubject, type SchemaName } from '../../schemas/catalog';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { topics } from '../../platform/config';
+import { topicsOf as topics } from '../../platform/topics';
 import {
   connectorsDir,
   loadConnectors,

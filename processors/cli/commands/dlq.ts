@@ -1,6 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { kafkaConfig, registryConfig, topics } from '../../platform/config';
+import { kafkaConfig, registryConfig } from '../../platform/config';
+import { topicsOf as topics } from '../../platform/topics';
 import { KafkaClient } from '../../platform/kafka';
 import { SchemaRegistryCodecs } from '../../platform/registry';
 import { parseSince, replayDeadLetters, type ReplaySummary } from '../../dlq/replay';

@@ -4,7 +4,7 @@ import type { DesignatedBodyFetch } from '../../platform/gmc-soap';
 import { fetchAllDesignatedBodies } from '../../gmc-fetch/fetch-all';
 import { fetchProgressBar } from '../../gmc-fetch/progress-bar';
 import { formatTable } from '../../gmc-fetch/report';
-import { gmcClientFromConfig } from '../../gmc-fetch/service';
+import { gmcClientFromConfig } from '../../gmc-fetch/runtime';
 import { UserError } from '../errors';
 
 /** Exit code when at least one designated body could not be fetched. */

@@ -2,8 +2,13 @@ import type { Command } from 'commander';
 import type { DoctorChange } from '../../gmc-fetch/compare';
 import { fetchProgressBar } from '../../gmc-fetch/progress-bar';
 import { formatRunSummary } from '../../gmc-fetch/report';
-import { openGmcSync, runOptionsFromConfig } from '../../gmc-fetch/service';
-import { runGmcSync, SyncCancelledError, SyncFencedError } from '../../gmc-fetch/sync';
+import { openRuntime as openGmcSync } from '../../gmc-fetch/runtime';
+import {
+  runGmcSync,
+  runOptionsFromConfig,
+  SyncCancelledError,
+  SyncFencedError,
+} from '../../gmc-fetch/sync';
 import { UserError } from '../errors';
 
 export const EXIT_NOT_ALL_APPLIED = 2;
@@ -34,8 +39,11 @@ export function register(program: Command): void {
     )
     .action(async (options: { designatedBodies?: string; dryRun?: boolean; force?: boolean }) => {
       const context = openGmcSync({
-        ...process.env,
-        GMC_DESIGNATED_BODIES: options.designatedBodies ?? process.env.GMC_DESIGNATED_BODIES,
+        env: {
+          ...process.env,
+          GMC_DESIGNATED_BODIES: options.designatedBodies ?? process.env.GMC_DESIGNATED_BODIES,
+        },
+        processor: 'gmc-sync',
       });
       const cancel = new AbortController();
       const onSignal = () => cancel.abort();
@@ -44,7 +52,7 @@ export function register(program: Command): void {
       const designatedBodies = [...new Set(context.config.designatedBodies)];
       const progress = fetchProgressBar(designatedBodies.length);
       try {
-        const result = await runGmcSync(context.deps, {
+        const result = await runGmcSync(context.sync, {
           ...runOptionsFromConfig(context.config, cancel.signal),
           designatedBodies,
           force: !!options.force,

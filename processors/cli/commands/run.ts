@@ -3,7 +3,7 @@ import { metricsPort } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { startMetricsServer } from '../../platform/metrics';
 import { UserError } from '../errors';
-import { PROCESSORS, startAll, type RunningProcessor } from '../run-registry';
+import { processorEntry, PROCESSORS, startAll, type RunningProcessor } from '../run-registry';
 import { untilSignal } from '../signals';
 
 export function register(program: Command): void {
@@ -18,12 +18,12 @@ export function register(program: Command): void {
         names
           .map(
             (name) =>
-              `  ${name.padEnd(14)} ${PROCESSORS[name]?.description ?? 'every processor above, in one process'}`,
+              `  ${name.padEnd(14)} ${processorEntry(name)?.description ?? 'every processor above, in one process'}`,
           )
           .join('\n'),
     )
     .action(async (name: string) => {
-      const entry = name === 'all' ? { start: () => startAll() } : PROCESSORS[name];
+      const entry = name === 'all' ? { start: () => startAll() } : processorEntry(name);
       if (!entry) {
         throw new UserError(
           `unknown processor "${name}"; expected one of: ${names.join(', ')}`,

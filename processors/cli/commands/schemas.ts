@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { registryConfig, topics } from '../../platform/config';
+import { registryConfig } from '../../platform/config';
+import { topicsOf as topics } from '../../platform/topics';
 import { SchemaRegistryCodecs } from '../../platform/registry';
 import { SCHEMA_FILES, type SchemaName } from '../../../schemas/catalog';
 

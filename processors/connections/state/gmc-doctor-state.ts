@@ -3,7 +3,7 @@
 // exception logs. The newest GMC state wins (docs/rules.md §5.5). Pure functions only.
 import type { ExceptionLog, GmcState } from '../../rules/types';
 import type { DoctorsForDbRow, ExceptionLogRow } from '../sources/changes';
-import type { GmcDoctorState as GmcSyncState } from '../../gmc-fetch/state';
+import type { GmcDoctorState as GmcSyncState } from '../../gmc-fetch/gmc-doctors';
 
 /** The part of a GMC sync state (a gmc.doctors value) the connection rules read. */
 export type GmcDoctorState = Pick<

@@ -1,10 +1,14 @@
-// es-sink: reval.connections → (pure) doctor document or delete → Elasticsearch views: the
-// project's own, and the legacy projection for today's readers unless it is switched off.
+// The es-sink processor:
+//   reval.connections ─► decode ─► (pure) doctor document or delete ─► Elasticsearch views:
+//     the project's own, and the legacy projection for today's readers unless switched off
+//   anything unreadable or refused by Elasticsearch ─► reval.dlq
 // Offsets are committed by KafkaClient.consume only after this handler resolves, and the
-// handler resolves only once Elasticsearch has settled every record of the batch.
+// handler resolves only once Elasticsearch has settled every record of the batch. Its
+// dependencies come from ./runtime.ts.
 import type { EsClients } from './clients';
 import type { RunningConsumer } from '../platform/kafka';
 import { metrics, setConsumerLag } from '../platform/metrics';
+import type { RunningProcessor } from '../platform/running';
 import { ensureViews } from './bootstrap';
 import type { BulkWriterOptions } from './bulk-writer';
 import { decodeRecords } from './decode';
@@ -13,16 +17,12 @@ import { ViewWriters } from './view-writers';
 
 export const PROCESSOR = 'es-sink';
 
-export interface EsSinkDependencies extends EsClients {
-  groupId?: string;
+export interface EsSinkDeps extends EsClients {
+  groupId: string;
   bulk?: Partial<Omit<BulkWriterOptions, 'target' | 'requireAlias'>>;
 }
 
-export interface RunningEsSink {
-  stop(): Promise<void>;
-}
-
-export async function startEsSink(deps: EsSinkDependencies): Promise<RunningEsSink> {
+export async function start(deps: EsSinkDeps): Promise<RunningProcessor> {
   const { kafka, codecs, es, deadLetters, logger, topic } = deps;
   const sets = viewSetsOf(deps);
   await ensureViews(es, sets, logger);
@@ -42,7 +42,7 @@ export async function startEsSink(deps: EsSinkDependencies): Promise<RunningEsSi
 
   control.consumer = await kafka.consume(
     {
-      groupId: deps.groupId ?? 'reval-es-sink',
+      groupId: deps.groupId,
       topics: [topic],
       // After every batch, records or transaction markers only, once its writes are done.
       onProgress: (_topic, partition, lastOffset, highWatermark) =>

@@ -1,0 +1,38 @@
+// The convention every processor follows: `runtime.ts` turns the environment into typed
+// dependencies (every setting read first, then the clients connected), `processor.ts` starts
+// the work on them, and `launch` ties the two so that stopping the work also releases the
+// clients, and a start that fails releases them at once.
+export interface RunningProcessor {
+  /** Stops taking work, finishes the batch in hand, commits. */
+  stop(): Promise<void>;
+  /** For /readyz; absent means ready once started. */
+  isReady?(): boolean;
+}
+
+/** Dependencies a runtime opened: closing releases every client it connected. */
+export interface OpenedRuntime {
+  close(): Promise<void>;
+}
+
+export async function launch<D extends OpenedRuntime, R extends RunningProcessor>(
+  deps: D,
+  start: (deps: D) => Promise<R>,
+): Promise<R> {
+  let running: R;
+  try {
+    running = await start(deps);
+  } catch (error) {
+    await deps.close().catch(() => undefined);
+    throw error;
+  }
+  return {
+    ...running,
+    stop: async () => {
+      try {
+        await running.stop();
+      } finally {
+        await deps.close();
+      }
+    },
+  };
+}
