@@ -13,8 +13,8 @@ import { deriveConnection } from '../rules/derive';
 import type { DerivedConnection } from '../rules/types';
 import { startStack, type ServiceName } from '../../stack';
 import { TCS_TABLE_NAMES, TCS_TABLE_SOURCES, type TcsTableName } from '../../stack/tcs-schema';
-import type { Population, PopulationPerson } from '../../test/support/population';
-import { gmcStates, populationInputs } from '../../test/support/population-events';
+import type { Population, PopulationPerson } from '../../dev/population';
+import { gmcStates, populationInputs } from '../../dev/population/events';
 
 type Row = Record<string, unknown>;
 

@@ -7,16 +7,12 @@ import { createElasticsearchClient } from '../platform/elasticsearch';
 import { KafkaClient } from '../platform/kafka';
 import { viewNamesOfEnv } from '../es-sink/view-sets';
 import { allAliases, viewNames } from '../es-sink/views';
-import { FakeGmc } from '../platform/gmc-soap/fake/server';
+import { FakeGmc } from '../../dev/fake-gmc';
 import { todayIn } from '../rules/dates';
 import { ENDPOINT_VARIABLES, startStack, type StackEndpoints } from '../../stack';
-import { DebeziumEvents } from '../../test/support/debezium';
-import {
-  DESIGNATED_BODIES,
-  generatePopulation,
-  type Population,
-} from '../../test/support/population';
-import { tisSnapshotEvents } from '../../test/support/population-events';
+import { DebeziumEvents } from '../../dev/debezium';
+import { DESIGNATED_BODIES, generatePopulation, type Population } from '../../dev/population';
+import { tisSnapshotEvents } from '../../dev/population/events';
 
 export const DEMO_GMC_USERNAME = 'demo-user';
 // Not a secret: the fake GMC accepts only these, so a misconfigured client shows return code 99.

@@ -2,7 +2,7 @@
 // gmc.doctors, doctorsForDB, exceptionLogs, GMC's SOAP answer and `reval evaluate`. Each
 // refused form is fed through every edge; a valid number with ASCII whitespace around it is
 // accepted everywhere, under the same trimmed key.
-import { DebeziumEvents } from '../../test/support/debezium';
+import { DebeziumEvents } from '../../dev/debezium';
 import { decodeGmcDoctorsRecord } from '../gmc-fetch/gmc-doctors-record';
 import type { KafkaRecord } from '../platform/kafka';
 import { readDoctorsForDbResult } from '../platform/gmc-soap/parse';

@@ -8,7 +8,7 @@ import {
   type MongoCollection,
   type MongoUpdate,
   type Op,
-} from '../../test/support/debezium';
+} from '../../dev/debezium';
 import { normaliseEnvelope, type Change } from './sources';
 import type { GmcChange } from './state/gmc-doctor-state';
 import { connectionsDriver, type GoldenRecord } from './test-topology';

@@ -8,7 +8,7 @@ import { DeadLetterQueue, DLQ_HEADERS, type DeadLetter } from '../platform/dead-
 import { KafkaClient, type KafkaRecord } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
 import { SchemaRegistryCodecs } from '../platform/registry';
-import { DebeziumEvents } from '../../test/support/debezium';
+import { DebeziumEvents } from '../../dev/debezium';
 import { decodeChange } from '../connections/sources/decode';
 import { register as registerDlqCommand } from '../cli/commands/dlq';
 import { replayDeadLetters } from './replay';

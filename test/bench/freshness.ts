@@ -6,10 +6,10 @@
 // index: the poll sees what the index's refresh interval has made searchable. One planner
 // serves every pass of a run, so a later pass edits on from the values the earlier left.
 import type { ElasticsearchClient } from '../../processors/platform/elasticsearch';
-import { seededRandom } from '../../processors/platform/gmc-soap/fake/synthetic';
+import { seededRandom } from '../../dev/fake-gmc';
 import { addDays } from '../../processors/rules/dates';
-import type { DebeziumMessage, Format } from '../support/debezium';
-import type { PopulationPerson } from '../support/population';
+import type { DebeziumMessage, Format } from '../../dev/debezium';
+import type { PopulationPerson } from '../../dev/population';
 import type { StreamHarness } from '../support/stream-harness';
 
 /** What the freshness run needs to know of each doctor's current record. */

@@ -18,7 +18,8 @@ import {
   registryConfig,
   topics as topicNames,
 } from '../../processors/platform/config';
-import { GmcClient, ENGLISH_AND_NI_DESIGNATED_BODIES } from '../../processors/platform/gmc-soap';
+import { GmcClient } from '../../processors/platform/gmc-soap';
+import { ENGLISH_AND_NI_DESIGNATED_BODIES } from '../../dev/fake-gmc';
 import { KafkaClient } from '../../processors/platform/kafka';
 import { createLogger } from '../../processors/platform/logger';
 import { SchemaRegistryCodecs } from '../../processors/platform/registry';

@@ -1,5 +1,5 @@
 // The pipeline benchmark's command line.
-import type { Format } from '../support/debezium';
+import type { Format } from '../../dev/debezium';
 
 export interface Options {
   doctors: number;

@@ -3,8 +3,8 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { BulkLoadResult } from '../../processors/es-sink/bulk-load-raw';
 import type { ViewNames } from '../../processors/es-sink/views';
-import type { Format } from '../support/debezium';
-import { DESIGNATED_BODIES } from '../support/population';
+import type { Format } from '../../dev/debezium';
+import { DESIGNATED_BODIES } from '../../dev/population';
 import { HOPS } from './hops';
 import type { Memory } from './live';
 import type { FreshnessPass, InstancesFigures, LiveFigures, Restart } from './live-path';

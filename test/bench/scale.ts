@@ -8,7 +8,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { timeZone } from '../../processors/platform/config';
 import { todayIn } from '../../processors/rules/dates';
-import type { Format } from '../support/debezium';
+import type { Format } from '../../dev/debezium';
 import { closeRun, openRun } from './bench-run';
 import { spawnLive } from './live-path';
 import {

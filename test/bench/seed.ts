@@ -1,9 +1,9 @@
 // The benchmark's inputs: a synthetic population (test/support/population.ts) written as a
 // Debezium snapshot of every TCS row, then every GMC state as gmc-fetch writes it.
 import type { GmcDoctorState } from '../../processors/connections/state/gmc-doctor-state';
-import type { Format } from '../support/debezium';
-import { DESIGNATED_BODIES, generatePopulation, type Population } from '../support/population';
-import { gmcDoctorRecord, gmcStates, personEvents } from '../support/population-events';
+import type { Format } from '../../dev/debezium';
+import { DESIGNATED_BODIES, generatePopulation, type Population } from '../../dev/population';
+import { gmcDoctorRecord, gmcStates, personEvents } from '../../dev/population/events';
 import type { StreamHarness } from '../support/stream-harness';
 
 export interface Seeded {

@@ -14,7 +14,7 @@ import { createElasticsearchClient } from '../../processors/platform/elasticsear
 import { elasticsearchConfig, type Env } from '../../processors/platform/config';
 import { deriveConnection } from '../../processors/rules/derive';
 import { loadDesignatedBodies } from '../../processors/platform/designated-bodies';
-import { generatePopulation, type PopulationPerson } from '../support/population';
+import { generatePopulation, type PopulationPerson } from '../../dev/population';
 import { gmcStateMessages, membershipEndDateEdits } from '../support/seeded-population';
 import {
   gmcDoctorRecord,
@@ -22,7 +22,7 @@ import {
   personEvents,
   populationInputs,
   tisSnapshotEvents,
-} from '../support/population-events';
+} from '../../dev/population/events';
 import {
   createStreamHarness,
   eventually,

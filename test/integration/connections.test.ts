@@ -3,7 +3,7 @@
 // reading of the same population.
 import { startConnections, type RunningConnections } from '../../processors/connections/processor';
 import { DLQ_HEADERS } from '../../processors/platform/dead-letters';
-import { generatePopulation } from '../support/population';
+import { generatePopulation } from '../../dev/population';
 import {
   expectConnectionsMatch,
   expectedConnections,
@@ -11,7 +11,7 @@ import {
   type SeededPopulation,
   seedDoctorEndingOn,
 } from '../support/seeded-population';
-import { tisSnapshotEvents } from '../support/population-events';
+import { tisSnapshotEvents } from '../../dev/population/events';
 import {
   createStreamHarness,
   eventually,

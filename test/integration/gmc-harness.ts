@@ -10,7 +10,8 @@ import {
   type Env,
   type Topics,
 } from '../../processors/platform/config';
-import { FakeGmc, GmcClient, type FakeGmcOptions } from '../../processors/platform/gmc-soap';
+import { GmcClient } from '../../processors/platform/gmc-soap';
+import { FakeGmc, type FakeGmcOptions } from '../../dev/fake-gmc';
 import { capturingLogger } from '../../processors/platform/gmc-soap/test-support';
 import { KafkaClient } from '../../processors/platform/kafka';
 import { connectMongo, type MongoConnection } from '../../processors/platform/mongodb';

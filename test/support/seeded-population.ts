@@ -4,14 +4,14 @@ import { expect } from '@jest/globals';
 import type { ConnectionRecord } from '../../processors/connections/connection-record';
 import { loadDesignatedBodies } from '../../processors/platform/designated-bodies';
 import { deriveConnection } from '../../processors/rules/derive';
-import type { DebeziumEvents, DebeziumMessage } from './debezium';
-import { generatePopulation, type Population, type PopulationPerson } from './population';
+import type { DebeziumEvents, DebeziumMessage } from '../../dev/debezium';
+import { generatePopulation, type Population, type PopulationPerson } from '../../dev/population';
 import {
   gmcDoctorRecord,
   gmcStates,
   populationInputs,
   tisSnapshotEvents,
-} from './population-events';
+} from '../../dev/population/events';
 import type { StreamHarness } from './stream-harness';
 
 export interface SeededPopulation {

@@ -22,7 +22,7 @@ import {
   type OutgoingMessage,
 } from '../../processors/platform/kafka';
 import { SchemaRegistryCodecs } from '../../processors/platform/registry';
-import { DebeziumEvents, type DebeziumMessage } from './debezium';
+import { DebeziumEvents, type DebeziumMessage } from '../../dev/debezium';
 import { removeLeftovers } from './leftovers';
 
 export interface StreamHarness {

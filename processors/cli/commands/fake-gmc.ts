@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { FakeGmc, ENGLISH_AND_NI_DESIGNATED_BODIES } from '../../platform/gmc-soap';
+import { FakeGmc, ENGLISH_AND_NI_DESIGNATED_BODIES } from '../../../dev/fake-gmc';
 import { UserError } from '../errors';
 import { untilSignal } from '../signals';
 

@@ -1,5 +1,5 @@
 // `reval gmc-fetch` against the fake GMC: the ndjson contract and the exit code.
-import { FakeGmc } from '../../platform/gmc-soap';
+import { FakeGmc } from '../../../dev/fake-gmc';
 import { UserError } from '../errors';
 import { buildProgram } from '../main';
 

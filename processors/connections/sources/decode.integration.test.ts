@@ -9,7 +9,7 @@ import { logicalTypes } from '../../platform/avro-types';
 import { KafkaClient, type KafkaRecord } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
 import { SchemaRegistryCodecs } from '../../platform/registry';
-import { DebeziumEvents, type DebeziumMessage, type Format } from '../../../test/support/debezium';
+import { DebeziumEvents, type DebeziumMessage, type Format } from '../../../dev/debezium';
 import { exactLongTypeHook } from '../../platform/avro-long';
 import { decodeChange, type AvroDecoder } from './decode';
 import { changeOf } from './test-lens';

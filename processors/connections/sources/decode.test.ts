@@ -4,7 +4,7 @@ import * as avro from 'avsc';
 import fc from 'fast-check';
 import type { KafkaRecord } from '../../platform/kafka';
 import { logicalTypes } from '../../platform/avro-types';
-import { DebeziumEvents, type DebeziumMessage, type Format } from '../../../test/support/debezium';
+import { DebeziumEvents, type DebeziumMessage, type Format } from '../../../dev/debezium';
 import { exactLongTypeHook } from '../../platform/avro-long';
 import { decodeChange, type AvroDecoder } from './decode';
 import { changeOf, refusalOf } from './test-lens';

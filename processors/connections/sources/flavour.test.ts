@@ -8,7 +8,7 @@ import * as avro from 'avsc';
 import type { KafkaRecord } from '../../platform/kafka';
 import { logicalTypes } from '../../platform/avro-types';
 import { exactLongTypeHook } from '../../platform/avro-long';
-import { DebeziumEvents, type ConnectRecord, type Format } from '../../../test/support/debezium';
+import { DebeziumEvents, type ConnectRecord, type Format } from '../../../dev/debezium';
 import { decodeChange, type AvroDecoder } from './decode';
 import type { Json } from './envelope';
 import type { Change } from './changes';

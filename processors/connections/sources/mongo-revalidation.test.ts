@@ -11,7 +11,7 @@ import {
   type MongoCollection,
   type MongoUpdate,
   type Op,
-} from '../../../test/support/debezium';
+} from '../../../dev/debezium';
 import type { Change, ConnectionLogRow, HiddenDiscrepancyRow, RecommendationRow } from './changes';
 import { normaliseEnvelope } from './normalise';
 import { ok } from '../../platform/result';

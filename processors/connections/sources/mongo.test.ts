@@ -1,6 +1,6 @@
 // Golden tests: Debezium MongoDB events of doctorsForDB and exceptionLogs in, changes out.
 import { Long, ObjectId } from 'bson';
-import { DebeziumEvents, type Format, type MongoUpdate } from '../../../test/support/debezium';
+import { DebeziumEvents, type Format, type MongoUpdate } from '../../../dev/debezium';
 import { err, ok } from '../../platform/result';
 import type { Change, DoctorsForDbRow } from './changes';
 import { normaliseEnvelope } from './normalise';

@@ -1,6 +1,6 @@
 // Golden tests: Debezium MySQL events of the TCS tables, as the connector writes them, in,
 // normalised changes out.
-import { DebeziumEvents, type Format, type MySqlTable } from '../../../test/support/debezium';
+import { DebeziumEvents, type Format, type MySqlTable } from '../../../dev/debezium';
 import { ok } from '../../platform/result';
 import type { Change } from './changes';
 import { normaliseEnvelope } from './normalise';

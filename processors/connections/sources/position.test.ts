@@ -1,4 +1,4 @@
-import { DebeziumEvents } from '../../../test/support/debezium';
+import { DebeziumEvents } from '../../../dev/debezium';
 import { normaliseEnvelope } from './normalise';
 import { sourcePosition } from './position';
 

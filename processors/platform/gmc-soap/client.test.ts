@@ -1,4 +1,4 @@
-import { FakeGmc } from './fake/server';
+import { FakeGmc } from '../../../dev/fake-gmc';
 import { GmcClient, type GmcClientOptions } from './client';
 import { cannedServer, capturingLogger, envelope, type CannedServer } from './test-support';
 

@@ -15,7 +15,7 @@ import {
   struct,
   type ConnectField,
   type ConnectSchema,
-} from './debezium-connect';
+} from './connect';
 
 export type MySqlTable =
   | 'ContactDetails'

@@ -1,6 +1,6 @@
-import { GmcClient } from '../client';
-import { capturingLogger } from '../test-support';
-import { GMC_WSDL } from '../wsdl';
+import { GmcClient } from '../../processors/platform/gmc-soap/client';
+import { capturingLogger } from '../../processors/platform/gmc-soap/test-support';
+import { GMC_WSDL } from '../../processors/platform/gmc-soap/wsdl';
 import { CONTROL_PATH, FakeGmc, STATE_PATH } from './server';
 import { syntheticList } from './synthetic';
 

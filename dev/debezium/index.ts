@@ -1,9 +1,11 @@
-// A faithful Debezium 3.x event factory for tests, the demo seeding and benchmarks: the key and
-// value bytes the MySQL connector (TCS tables) and the MongoDB connector (the revalidation
-// collections) send, as JSON with or without the schema wrapper or as registry Avro, and
-// the flat forms of the ExtractNewRecordState / ExtractNewDocumentState transforms.
-// Compiled into dist for `npm start`: it must not import jest.
-import { AvroConnectEncoder, type SchemaRegistrar } from './debezium-avro';
+// dev/debezium/: a faithful Debezium 3.x event factory for tests, the demo's synthetic seeding
+// and benchmarks: the key and value bytes the MySQL connector (TCS tables) and the MongoDB
+// connector (the revalidation collections) send, as JSON with or without the schema wrapper or
+// as registry Avro, and the flat forms of the ExtractNewRecordState / ExtractNewDocumentState
+// transforms. Development tooling: the processors' own edge (processors/connections/sources/)
+// is tested against it, and it never imports processors' internals beyond shared helpers.
+// Compiled into dist for the demo of `npm start`: it must not import jest.
+import { AvroConnectEncoder, type SchemaRegistrar } from './avro';
 import {
   BOOLEAN,
   CONNECT_TIMESTAMP,
@@ -18,8 +20,8 @@ import {
   type ConnectField,
   type ConnectRecord,
   type ConnectSchema,
-} from './debezium-connect';
-import { bsonJson, documentIdJson } from './debezium-ejson';
+} from './connect';
+import { bsonJson, documentIdJson } from './ejson';
 import {
   MONGO_SOURCE,
   MYSQL_SOURCE,
@@ -29,14 +31,14 @@ import {
   envelope,
   type MySqlTable,
   type Row,
-} from './debezium-schemas';
+} from './schemas';
 
-export type { ConnectRecord } from './debezium-connect';
-export type { SchemaRegistrar } from './debezium-avro';
+export type { ConnectRecord } from './connect';
+export type { SchemaRegistrar } from './avro';
 
 export const DEBEZIUM_VERSION = '3.1.3.Final';
 
-export { TCS_TABLES, type MySqlTable } from './debezium-schemas';
+export { TCS_TABLES, type MySqlTable } from './schemas';
 export type MongoCollection =
   'doctorsForDB' | 'exceptionLogs' | 'connectionLogs' | 'hiddenDiscrepancy' | 'recommendation';
 export type Op = 'c' | 'u' | 'd' | 'r';

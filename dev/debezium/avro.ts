@@ -5,7 +5,7 @@
 // 4-byte schema id, Avro body.
 import * as avro from 'avsc';
 import { exactLongTypeHook } from '../../processors/platform/avro-long';
-import type { ConnectSchema } from './debezium-connect';
+import type { ConnectSchema } from './connect';
 
 /** The registry call the encoder needs (SchemaRegistryCodecs has it). */
 export interface SchemaRegistrar {

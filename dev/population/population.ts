@@ -4,10 +4,7 @@
 // Used by `npm start` (demo), the end-to-end tests and the benchmarks.
 import { addDays } from '../../processors/rules/dates';
 import designatedBodyTable from '../../processors/rules/designated-bodies.json';
-import {
-  seededRandom,
-  syntheticGmcNumber,
-} from '../../processors/platform/gmc-soap/fake/synthetic';
+import { seededRandom, syntheticGmcNumber } from '../fake-gmc/synthetic';
 
 export const DESIGNATED_BODIES = Object.keys(
   designatedBodyTable,

@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { GmcDoctorState } from '../../processors/connections/state/gmc-doctor-state';
 import type { DoctorInputs } from '../../processors/rules/types';
-import { syntheticDoctor } from '../../processors/platform/gmc-soap/fake/synthetic';
-import { DebeziumEvents, type DebeziumMessage, type Format } from './debezium';
+import { syntheticDoctor } from '../fake-gmc/synthetic';
+import { DebeziumEvents, type DebeziumMessage, type Format } from '../debezium';
 import { DESIGNATED_BODIES, type Population, type PopulationPerson } from './population';
 
 export async function tisSnapshotEvents(
