@@ -14,7 +14,7 @@ import { countInvalidGmcNumber } from '../platform/metrics';
 import type { SchemaRegistryCodecs } from '../platform/registry';
 import type { RunningProcessor } from '../platform/running';
 import type { Topics } from '../platform/topics';
-import { CHANGELOG_CONFIG, stateBackend } from '../streams/backend';
+import { stateBackend } from '../streams/backend';
 import { StreamsRuntime } from '../streams/kafka-runtime';
 import { watchForNewDate, type Clock } from './midnight';
 import { followProgrammes } from './programme-table';
@@ -88,7 +88,6 @@ export async function start(deps: ConnectionsDeps): Promise<RunningConnections> 
     stateDir: settings.stateDir,
     logger,
     now: () => clock.now(),
-    changelogConfig: CHANGELOG_CONFIG,
     // An edit made while a task was stopped or elsewhere is caught when the task starts.
     afterRestore: (sub, context) => {
       if (sub.name !== STAGES.doctors) return;

@@ -15,6 +15,7 @@
 // 1/N of the state, and every store is restored from its compacted changelog.
 import type { Topics } from '../platform/topics';
 import type { KafkaRecord } from '../platform/kafka';
+import { ok, refuse } from '../platform/result';
 import { decodeValue, encodeValue } from '../streams/values';
 import type { Sink, SubTopology, Topology } from '../streams/topology';
 import { VERSION_HEADER, type ConnectionRecord } from './connection-record';
@@ -87,8 +88,8 @@ export function connectionsTopology(options: ConnectionsTopologyOptions): Topolo
   });
   const readInternal = (record: KafkaRecord) =>
     record.value === null
-      ? { error: 'repartition record without a value' }
-      : decodeValue<never>(record.value);
+      ? refuse('repartition record without a value')
+      : ok(decodeValue<never>(record.value));
 
   const sourceTables = ROUTED_SOURCES.map((source): SubTopology<SourceChange> => ({
     name: `source-${source}`,
@@ -98,11 +99,11 @@ export function connectionsTopology(options: ConnectionsTopologyOptions): Topolo
       : [],
     deserialize: async (record) => {
       const decoded = await options.decodeSource(source, record);
-      if (!decoded.ok) return { error: decoded.error.reason };
+      if (!decoded.ok) return decoded;
       // Programme is a global table; its topic never reaches a source table.
       return decoded.value.source === 'programme'
-        ? { error: 'a Programme change on a routed topic' }
-        : (decoded.value as SourceChange);
+        ? refuse('a Programme change on a routed topic')
+        : ok(decoded.value as SourceChange);
     },
     process: (_key, change, context) => routeSourceChange(change, context),
   }));

@@ -7,6 +7,7 @@
 // the checkpoint, then the input positions. A crash at any point re-reads inputs whose effects
 // may be partly written, which the stages tolerate: rows are upserts, and a record already
 // written is recognised by its fingerprint.
+import { changelogSpec, repartitionSpec } from '../platform/topics';
 import { join } from 'node:path';
 import {
   partitionForKey,
@@ -24,13 +25,7 @@ import { ApplicationStateDir } from './state-dir';
 import { openTaskStorage, restoreTasks, type RestoringTask } from './restore';
 import type { StorageBackend } from './storage';
 import { Task } from './task';
-import {
-  changelogTopic,
-  isUnreadable,
-  type ProcessorContext,
-  type SubTopology,
-  type Topology,
-} from './topology';
+import { changelogTopic, type ProcessorContext, type SubTopology, type Topology } from './topology';
 
 /** Where unreadable records go: the dead-letter topic, or a count for a one-shot replay. */
 export interface DeadLetterSink {
@@ -49,8 +44,6 @@ export interface RuntimeOptions {
   now(): Date;
   /** Runs in a task right after its stores are restored (before its first record). */
   afterRestore?(sub: SubTopology<never>, context: ProcessorContext): void;
-  /** Changelog topic settings (compaction tuning). */
-  changelogConfig?: Record<string, string>;
   /**
    * Longest time work waits to be committed while input keeps coming (default 1000 ms); a
    * caught-up input partition commits sooner, at most every `minCommitIntervalMs` (50 ms).
@@ -116,13 +109,7 @@ export class StreamsRuntime {
         logger.info({ memberId: previous }, 'evicted the previous process from the group');
     }
     await kafka.ensureTopics([
-      ...topology.internalTopics.map(({ topic, partitions }) => ({
-        topic,
-        partitions,
-        compacted: false,
-        // Purged by the runtime once consumed (deleteRecords), never by age.
-        config: { 'retention.ms': '-1' },
-      })),
+      ...topology.internalTopics.map(({ topic, partitions }) => repartitionSpec(topic, partitions)),
       ...(await this.changelogSpecs()),
     ]);
     this.consumer = await kafka.consume(
@@ -266,12 +253,7 @@ export class StreamsRuntime {
         topology.internalTopics.find(({ topic }) => topic === sub.source)?.partitions ??
         (await kafka.partitionCount(sub.source));
       for (const store of sub.stores) {
-        specs.push({
-          topic: changelogTopic(this.applicationId, store),
-          partitions,
-          compacted: true,
-          config: this.options.changelogConfig,
-        });
+        specs.push(changelogSpec(changelogTopic(this.applicationId, store), partitions));
       }
     }
     return specs;
@@ -409,12 +391,12 @@ export class StreamsRuntime {
     const context = task.context(this.options.now);
     for (const record of batch.records) {
       const input = await sub.deserialize(record);
-      if (isUnreadable(input)) {
-        this.uncommitted.failures.push({ record, reason: input.error });
+      if (!input.ok) {
+        this.uncommitted.failures.push({ record, reason: input.error.reason });
         continue;
       }
-      const outcome = sub.process(record.key?.toString('utf8') ?? '', input as never, context);
-      if (outcome) this.uncommitted.failures.push({ record, reason: outcome.error });
+      const refusal = sub.process(record.key?.toString('utf8') ?? '', input.value, context);
+      if (refusal) this.uncommitted.failures.push({ record, reason: refusal.reason });
     }
     this.uncommitted.tasks.add(task);
     // After the batch's transaction markers too, so the committed position can reach the end.

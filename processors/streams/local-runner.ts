@@ -6,7 +6,7 @@
 import { partitionForKey } from '../platform/kafka';
 import type { StorageBackend } from './storage';
 import { Task, type Forwarded } from './task';
-import type { ProcessorContext, Sink, SubTopology, Topology, Unreadable } from './topology';
+import type { ProcessorContext, Sink, SubTopology, Topology } from './topology';
 import { decodeValue, encodeValue } from './values';
 
 export interface LocalOutput {
@@ -53,8 +53,8 @@ export class LocalRunner {
     const sub = this.readers.get(topic);
     if (!sub) throw new Error(`no sub-topology reads ${topic}`);
     const at = partition ?? partitionForKey(key, this.partitionsOf(topic));
-    const outcome = sub.process(key, input as never, this.task(sub, at).context(this.options.now));
-    if (outcome) this.options.onUnreadable(topic, key, outcome.error);
+    const refusal = sub.process(key, input as never, this.task(sub, at).context(this.options.now));
+    if (refusal) this.options.onUnreadable(topic, key, refusal.reason);
   }
 
   /** Runs `work` in one task (creating it), as a punctuation does. */
@@ -131,14 +131,12 @@ export class LocalRunner {
       }
       // As Kafka would carry it: a copy, not an object shared between two stages.
       const input = decodeValue(encodeValue(record.value));
-      const outcome = reader.process(
+      const refusal = reader.process(
         record.key,
         input as never,
         this.task(reader, partition).context(this.options.now),
       );
-      if (outcome) {
-        this.options.onUnreadable(sink.topic, record.key, (outcome as Unreadable).error);
-      }
+      if (refusal) this.options.onUnreadable(sink.topic, record.key, refusal.reason);
     }
   }
 

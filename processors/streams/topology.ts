@@ -2,6 +2,7 @@
 // sub-topologies, each reading one topic (a task per partition) with its own state stores,
 // and a set of sinks it may forward to. The runtime (Kafka) and the test driver (memory) run
 // the same topology, so what the golden tests see is what production does.
+import type { Refusal, Result } from '../platform/result';
 import type { KafkaRecord } from '../platform/kafka';
 import type { KeyRange } from './storage';
 
@@ -25,24 +26,22 @@ export interface ProcessorContext {
   later(key: string): void;
 }
 
-/** Why a record could not be read; it goes to the dead-letter topic with this reason. */
-export interface Unreadable {
-  error: string;
-}
-
 export interface SubTopology<In = unknown> {
   name: string;
   /** The topic it reads. */
   source: string;
   /** Store names, unique in the topology: each has a changelog topic of its own. */
   stores: readonly string[];
-  /** Bytes to input (may be asynchronous: registry Avro). Never throws for bad input. */
-  deserialize(record: KafkaRecord): Promise<In | Unreadable> | In | Unreadable;
   /**
-   * Applies one input, keyed by the record's key; what it cannot use it returns as a reason
-   * for the dead-letter topic.
+   * Bytes to input (may be asynchronous: registry Avro). Never throws for bad input: a
+   * refusal goes to the dead-letter topic with its reason.
    */
-  process(key: string, input: In, context: ProcessorContext): Unreadable | void;
+  deserialize(record: KafkaRecord): Promise<Result<In, Refusal>> | Result<In, Refusal>;
+  /**
+   * Applies one input, keyed by the record's key; what it cannot use it answers with a
+   * refusal, for the dead-letter topic.
+   */
+  process(key: string, input: In, context: ProcessorContext): Refusal | void;
   /** Runs once per commit with the keys `later` named since the last one. */
   beforeCommit?(keys: ReadonlySet<string>, context: ProcessorContext): void;
 }
@@ -68,8 +67,4 @@ export interface Topology {
 
 export function changelogTopic(applicationId: string, store: string): string {
   return `${applicationId}-${store}-changelog`;
-}
-
-export function isUnreadable(value: unknown): value is Unreadable {
-  return typeof value === 'object' && value !== null && 'error' in value;
 }

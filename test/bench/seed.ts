@@ -1,6 +1,6 @@
 // The benchmark's inputs: a synthetic population (test/support/population.ts) written as a
 // Debezium snapshot of every TCS row, then every GMC state as gmc-fetch writes it.
-import type { GmcDoctorState } from '../../processors/connections/state/gmc-doctor-state';
+import type { SyncedGmcState } from '../../processors/connections/state/gmc-doctor-state';
 import type { Format } from '../../dev/debezium';
 import { DESIGNATED_BODIES, generatePopulation, type Population } from '../../dev/population';
 import { gmcDoctorRecord, gmcStates, personEvents } from '../../dev/population/events';
@@ -49,7 +49,7 @@ export async function seedPopulation(
 async function produce(
   harness: StreamHarness,
   population: Population,
-  states: GmcDoctorState[],
+  states: SyncedGmcState[],
   format: Format,
   progress: (line: string) => void,
 ) {

@@ -6,7 +6,7 @@ import type { DoctorsForDbRow, ExceptionLogRow } from '../sources/changes';
 import type { GmcDoctorState as GmcSyncState } from '../../gmc-fetch/gmc-doctors';
 
 /** The part of a GMC sync state (a gmc.doctors value) the connection rules read. */
-export type GmcDoctorState = Pick<
+export type SyncedGmcState = Pick<
   GmcSyncState,
   | 'gmcReferenceNumber'
   | 'doctorFirstName'
@@ -19,20 +19,20 @@ export type GmcDoctorState = Pick<
 >;
 
 export type GmcChange =
-  | { source: 'gmcDoctors'; key: string; op: 'upsert'; row: GmcDoctorState }
+  | { source: 'gmcDoctors'; key: string; op: 'upsert'; row: SyncedGmcState }
   | { source: 'gmcDoctors'; key: string; op: 'delete' };
 
 /** A replayed or reordered older GMC state never replaces a newer one. */
 export function newerSyncState(
-  held: GmcDoctorState | undefined,
-  incoming: GmcDoctorState,
-): GmcDoctorState {
+  held: SyncedGmcState | undefined,
+  incoming: SyncedGmcState,
+): SyncedGmcState {
   return held && held.requestTime > incoming.requestTime ? held : incoming;
 }
 
 /** The newest of the GMC sync state and the doctorsForDB document; admin always from the latter. */
 export function gmcStateOf(
-  sync: GmcDoctorState | undefined,
+  sync: SyncedGmcState | undefined,
   copy: DoctorsForDbRow | undefined,
 ): GmcState | null {
   const copyTime = copy?.gmcLastUpdatedDateTime?.getTime() ?? -Infinity;

@@ -9,7 +9,8 @@ import { deriveConnection } from '../../rules/derive';
 import type { DesignatedBodyMap } from '../../rules/designated-body';
 import { todayIn, type LocalDate } from '../../rules/dates';
 import type { DoctorInputs, RevalidationRecords, TisPerson } from '../../rules/types';
-import type { ProcessorContext, Unreadable } from '../../streams/topology';
+import type { Refusal } from '../../platform/result';
+import type { ProcessorContext } from '../../streams/topology';
 import {
   fingerprint,
   nextVersion,
@@ -29,7 +30,7 @@ import {
   gmcStateOf,
   latestExceptionLog,
   newerSyncState,
-  type GmcDoctorState,
+  type SyncedGmcState,
 } from '../state/gmc-doctor-state';
 import { SINKS } from './source-tables';
 import {
@@ -50,7 +51,7 @@ export const DOCTORS_STORES = [DOCTORS_STORE, REEVALUATION_INDEX, PROGRAMME_INDE
 export interface DoctorState {
   /** Valid TIS persons carrying this GMC number, by person id (normally one). */
   tis: Record<string, TisPersonRecord>;
-  sync?: GmcDoctorState;
+  sync?: SyncedGmcState;
   copy?: Versioned<DoctorsForDbRow>;
   logs: Record<string, ExceptionLogRow>;
   /** By document id; absent when none (and in states stored before these inputs were read). */
@@ -95,7 +96,7 @@ export function applyDoctorChange(
   message: DoctorMessage,
   context: ProcessorContext,
   settings: DoctorsSettings,
-): Unreadable | void {
+): Refusal | void {
   const state = context.get<DoctorState>(DOCTORS_STORE, gmc) ?? { tis: {}, logs: {} };
   switch (message.source) {
     case 'tisPerson':
@@ -110,7 +111,7 @@ export function applyDoctorChange(
       let row: DoctorsForDbRow | null = null;
       if (message.op === 'patch') {
         const merged = applyPatch(state.copy?.row ?? undefined, message);
-        if (!merged.ok) return { error: merged.error.reason };
+        if (!merged.ok) return merged.error;
         row = merged.value;
       } else if (message.op === 'upsert') {
         row = message.row;

@@ -2,7 +2,7 @@
 // the next stage joins on (programme membership uuid, person id, GMC number). `key` names the
 // row inside that entity; `position` is the row's place in its source's history, for the
 // next stage's duplicate and reordering guard.
-import type { GmcDoctorState } from '../state/gmc-doctor-state';
+import type { SyncedGmcState } from '../state/gmc-doctor-state';
 import type {
   ConnectionLogRow,
   ContactDetailsRow,
@@ -57,7 +57,7 @@ export interface TisPersonRecord {
 /** Topic `<app>-doctors-repartition`, keyed by GMC reference number. */
 export type DoctorMessage =
   | RowChange<'tisPerson', TisPersonRecord>
-  | RowChange<'gmcDoctors', GmcDoctorState>
+  | RowChange<'gmcDoctors', SyncedGmcState>
   | RowChange<'doctorsForDB', DoctorsForDbRow>
   | RowChange<'exceptionLogs', ExceptionLogRow>
   | RowChange<'connectionLogs', ConnectionLogRow>

@@ -13,7 +13,8 @@ import {
   type Patch,
 } from '../sources';
 import type { GmcChange } from '../state/gmc-doctor-state';
-import type { ProcessorContext, Unreadable } from '../../streams/topology';
+import type { Refusal } from '../../platform/result';
+import type { ProcessorContext } from '../../streams/topology';
 import { supersedes } from './messages';
 
 /** Every raw input but Programme, which is read as a global table. */
@@ -64,10 +65,7 @@ interface Link {
   row?: unknown;
 }
 
-export function routeSourceChange(
-  change: SourceChange,
-  context: ProcessorContext,
-): Unreadable | void {
+export function routeSourceChange(change: SourceChange, context: ProcessorContext): Refusal | void {
   switch (change.source) {
     case 'contactDetails':
     case 'gmcDetails':
@@ -86,7 +84,7 @@ export function routeSourceChange(
 function routeLinked(
   change: Extract<Change, { source: LinkedSource }>,
   context: ProcessorContext,
-): Unreadable | void {
+): Refusal | void {
   const { sink, parentOf } = LINKED[change.source];
   const store = linkStoreOf(change.source);
   const known = context.get<Link>(store, change.key);
@@ -94,7 +92,7 @@ function routeLinked(
   let row: unknown = null;
   if (change.op === 'patch') {
     const merged = applyPatch(known?.row as never, change as Patch);
-    if (!merged.ok) return { error: merged.error.reason };
+    if (!merged.ok) return merged.error;
     row = merged.value;
   } else if (change.op === 'upsert') {
     row = change.row;
