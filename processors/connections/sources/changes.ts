@@ -1,7 +1,6 @@
 // The one shape every CDC input takes after the edge (docs/design.md principle 2): a keyed upsert,
 // delete or — for MongoDB updates that carry no full document — patch of a typed row.
 // Nothing past this file knows whether a row came as Avro or JSON, snapshot or stream.
-import { err, type Err } from '../../platform/result';
 import type { GmcNumberProblem } from '../../rules/identity';
 import type { LocalDate } from '../../rules/dates';
 import type {
@@ -225,23 +224,8 @@ export type Patch<S extends MongoSourceName = MongoSourceName> = {
 export type Change = Upsert | Delete | Patch;
 
 /**
- * Why a record cannot become a change: it goes to the dead-letter queue with `reason`. The
- * edge answers `Result<Change, Refusal>` (processors/platform/result.ts).
- */
-export interface Refusal {
-  reason: string;
-  /** Set when the reason is the GMC number the record names: counted in a metric. */
-  gmcNumberProblem?: GmcNumberProblem;
-}
-
-/** The refusal as a failed Result. */
-export function refuse(reason: string, gmcNumberProblem?: GmcNumberProblem): Err<Refusal> {
-  return err(gmcNumberProblem === undefined ? { reason } : { reason, gmcNumberProblem });
-}
-
-/**
- * @deprecated The edge's old answer shape, kept only while connections/wiring.ts and
- * gmc-doctors-source.ts still read it; use `Result<Change, Refusal>`.
+ * @deprecated The edge's old answer shape, kept only while test/integration/cdc-mariadb.test.ts
+ * still reads it; the edge answers `Result<Change, Refusal>` (platform/result.ts).
  */
 export interface DecodeError {
   error: string;

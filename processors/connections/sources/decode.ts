@@ -3,8 +3,8 @@
 // a reason, never thrown, so the caller can dead-letter it and carry on.
 import type { KafkaRecord } from '../../platform/kafka';
 import { isRegistryEncoded } from '../../platform/registry';
-import { ok, type Result } from '../../platform/result';
-import { refuse, type Change, type Refusal, type SourceName } from './changes';
+import { ok, refuse, type Refusal, type Result } from '../../platform/result';
+import type { Change, SourceName } from './changes';
 import { normaliseEnvelope } from './normalise';
 
 /** The part of SchemaRegistryCodecs the edge needs. */

@@ -4,8 +4,7 @@
 // {"$numberLong"} keeps every digit (relaxed parsing rounds 9007199254740993 to ...992), then
 // flattened here to plain values the row validators understand.
 import { EJSON } from 'bson';
-import { ok, type Result } from '../../platform/result';
-import { refuse, type Refusal } from './changes';
+import { ok, refuse, type Refusal, type Result } from '../../platform/result';
 
 /**
  * bson's canonical parser reads the number in a legacy {"$date": 0} as an Int32 and then

@@ -9,10 +9,10 @@ export { normaliseEnvelope } from './normalise';
 export { applyPatch } from './patch';
 
 /**
- * @deprecated The old answer shape, under the old name, only while connections/wiring.ts and
- * test/integration/cdc-mariadb.test.ts still read `'error' in decoded`. New code imports
- * `decodeChange` from './decode', which answers `Result<Change, Refusal>`; once those two
- * follow, export that one here and delete this.
+ * @deprecated The old answer shape, under the old name, only while
+ * test/integration/cdc-mariadb.test.ts still reads `isDecodeError(decoded)`. New code imports
+ * `decodeChange` from './decode', which answers `Result<Change, Refusal>`; once that test
+ * follows, export that one here and delete this with DecodeError and isDecodeError.
  */
 export async function decodeChange(
   source: SourceName,

@@ -2,8 +2,8 @@
 // connectionLogs, hiddenDiscrepancy, recommendation) to changes. Keys are
 // {"id": "<_id as Extended JSON>"}; `after`/`before` are documents as Extended JSON text;
 // an update may carry only its updateDescription, which becomes a patch.
-import { ok, type Result } from '../../platform/result';
-import { KEY_FIELDS, refuse, type Change, type MongoSourceName, type Refusal } from './changes';
+import { ok, refuse, type Refusal, type Result } from '../../platform/result';
+import { KEY_FIELDS, type Change, type MongoSourceName } from './changes';
 import { isEnvelope, isFlatDelete, isObject, type Json, type Unwrapped } from './envelope';
 import { documentIdOf, parseExtendedJson, plainOf } from './extended-json';
 import { keyOf, parsePartialRow, parseRow, rowFieldName, rowFields } from './rows';

@@ -1,7 +1,7 @@
 // Debezium MySQL events of the TCS tables to changes. The key is the struct of primary-key
 // columns; `before`/`after` are structs of columns; a delete is followed by a tombstone.
-import { ok, type Result } from '../../platform/result';
-import { KEY_FIELDS, refuse, type Change, type MySqlSourceName, type Refusal } from './changes';
+import { ok, refuse, type Refusal, type Result } from '../../platform/result';
+import { KEY_FIELDS, type Change, type MySqlSourceName } from './changes';
 import {
   applyTemporalSchema,
   fieldSchema,

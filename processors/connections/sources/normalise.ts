@@ -1,14 +1,12 @@
 // The pure half of the edge: decoded key and value (JSON or Avro, already parsed) to one
 // change. No I/O, so every Debezium shape can be tested from literal events.
-import { ok, type Result } from '../../platform/result';
+import { ok, refuse, type Refusal, type Result } from '../../platform/result';
 import {
   DOCTOR_FIELDS,
   isMongoSource,
-  refuse,
   type Change,
   type DoctorLinkedSource,
   type MySqlSourceName,
-  type Refusal,
   type SourceName,
 } from './changes';
 import { gmcNumberOf, gmcNumberRefusal } from '../../rules/identity';

@@ -1,13 +1,7 @@
 // How a MongoDB patch (an update without its full document) becomes a row: merged into the
 // row the consumer already holds. Kept beside the edge so the merge rules live in one place.
-import type { Result } from '../../platform/result';
-import {
-  refuse,
-  type MongoSourceName,
-  type Patch,
-  type Refusal,
-  type RowsBySource,
-} from './changes';
+import { refuse, type Refusal, type Result } from '../../platform/result';
+import { type MongoSourceName, type Patch, type RowsBySource } from './changes';
 import { parseRow } from './rows';
 
 /**

@@ -1,7 +1,7 @@
 // The typed row of each source, validated field by field. Column names are TCS's and the
 // revalidation service's own; MongoDB's `_id` is renamed to the row's identity field.
 import { z } from 'zod';
-import { ok, type Result } from '../../platform/result';
+import { ok, refuse, type Refusal, type Result } from '../../platform/result';
 import {
   PROGRAMME_MEMBERSHIP_TYPES,
   RECOMMENDATION_OUTCOMES,
@@ -10,9 +10,7 @@ import {
 import {
   isMongoSource,
   KEY_FIELDS,
-  refuse,
   type MongoSourceName,
-  type Refusal,
   type RowsBySource,
   type SourceName,
 } from './changes';

@@ -1,8 +1,8 @@
 // For golden tests about row content: the change without its source position, which
 // position.test.ts covers on its own; and the two sides of the edge's Result, each failing the
 // test with what it holds when the result is the other one.
-import type { Result } from '../../platform/result';
-import type { Change, Refusal } from './changes';
+import type { Refusal, Result } from '../../platform/result';
+import type { Change } from './changes';
 
 export function withoutPosition<T>(change: T): T {
   if (change === null || typeof change !== 'object' || !('position' in change)) return change;
