@@ -39,7 +39,7 @@ import {
 } from '../../stack';
 import { upAll } from '../../stack/lifecycle';
 import { tcsSchemaStatements, TCS_TABLE_NAMES, TCS_TABLE_SOURCES } from '../../stack/tcs-schema';
-import { openTcs, runInTransaction, writePopulationSql } from '../../processors/cli/demo-cdc';
+import { openTcs, runInTransaction, writePopulationSql } from '../../dev/demo/cdc';
 import { generatePopulation, type Population } from '../../dev/population';
 import { gmcStates, populationInputs } from '../../dev/population/events';
 import { expectConnectionsMatch, gmcStateMessages } from '../support/seeded-population';

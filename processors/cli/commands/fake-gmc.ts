@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { FakeGmc, ENGLISH_AND_NI_DESIGNATED_BODIES } from '../../../dev/fake-gmc';
+import { loadDevTools } from '../dev-tools';
 import { UserError } from '../errors';
 import { untilSignal } from '../signals';
 
@@ -37,30 +37,32 @@ export function register(program: Command): void {
         designatedBodies?: string;
         checkCredentials?: boolean;
       }) => {
-        const bodies = options.designatedBodies
-          ? options.designatedBodies
-              .split(',')
-              .map((b) => b.trim())
-              .filter(Boolean)
-          : ENGLISH_AND_NI_DESIGNATED_BODIES;
+        const designatedBodies = options.designatedBodies
+          ?.split(',')
+          .map((b) => b.trim())
+          .filter(Boolean);
         const { GMC_USERNAME: username, GMC_PASSWORD: password } = process.env;
         if (options.checkCredentials && (!username || !password)) {
           throw new UserError('--check-credentials needs GMC_USERNAME and GMC_PASSWORD', 64);
         }
-        const fake = await FakeGmc.start({
-          port: options.port,
-          designatedBodies: bodies,
-          doctorsPerBody: options.doctorsPerBody,
-          seed: options.seed,
-          ...(options.checkCredentials ? { username, password } : {}),
-        }).catch((error: unknown) => {
-          const code = (error as NodeJS.ErrnoException).code;
-          throw new UserError(
-            code === 'EADDRINUSE'
-              ? `port ${options.port} is already in use; pick another with --port`
-              : String(error),
-          );
-        });
+        const devTools = await loadDevTools();
+        const fake = await devTools
+          .startFakeGmc({
+            port: options.port,
+            designatedBodies,
+            doctorsPerBody: options.doctorsPerBody,
+            seed: options.seed,
+            ...(options.checkCredentials ? { username, password } : {}),
+          })
+          .catch((error: unknown) => {
+            const code = (error as NodeJS.ErrnoException).code;
+            throw new UserError(
+              code === 'EADDRINUSE'
+                ? `port ${options.port} is already in use; pick another with --port`
+                : String(error),
+            );
+          });
+        const bodies = fake.designatedBodies;
         process.stdout.write(
           `fake GMC listening: ${bodies.length} designated bodies x ${options.doctorsPerBody} doctors, seed ${options.seed}\n` +
             `export GMC_URL=${fake.url}\n` +

@@ -1,40 +1,22 @@
-// `reval start` (npm start): every processor in one process. With no service configured it
-// is the demo: local stack, fake GMC, seeded population, one GMC sync, and a summary.
+// `reval start` (npm start): every processor in one process until SIGTERM/SIGINT. With no
+// service configured it is the demo, which lives in dev/demo/ and is reached through the one
+// seam processors/cli/dev-tools.ts: the local stack, a fake GMC and real CDC first, then the
+// processors, then a seeded population, one GMC sync and a summary.
 import type { Command } from 'commander';
-import { metricsPort } from '../../platform/config';
+import { metricsPort, type Env } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { startMetricsServer } from '../../platform/metrics';
-import { openGmcSync, runOptionsFromConfig } from '../../gmc-fetch/service';
-import { runGmcSync } from '../../gmc-fetch/sync';
-import {
-  demoDoctors,
-  demoPopulation,
-  isConfigured,
-  readDoctors,
-  readViews,
-  seedDemoPopulation,
-  startDemoGmc,
-  startDemoStack,
-  type ViewCounts,
-} from '../demo';
-import {
-  openTcs,
-  planVisibleChange,
-  startDemoCdc,
-  writePopulationSql,
-  type CdcAvailability,
-  type DoctorMove,
-  type VisibleChange,
-} from '../demo-cdc';
-import { todayIn } from '../../rules/dates';
-import { viewNamesOfEnv } from '../../es-sink/view-sets';
+import { ENDPOINT_VARIABLES } from '../../../stack';
+import { loadDevTools, type DemoOptions } from '../dev-tools';
 import { startAll } from '../run-registry';
-import { waitUntilViewsCaughtUp } from '../views-caught-up';
-import { stackSettings } from '../../../stack/settings';
-import { join } from 'node:path';
 import { untilSignal } from '../signals';
 
 const say = (line: string) => process.stderr.write(`[start] ${line}\n`);
+
+/** Whether every service endpoint is configured; when not, `reval start` is the demo. */
+export function isConfigured(env: Env): boolean {
+  return Object.values(ENDPOINT_VARIABLES).every((name) => env[name]?.trim());
+}
 
 export function register(program: Command): void {
   program
@@ -59,237 +41,34 @@ export function register(program: Command): void {
       '--synthetic',
       'demo: publish synthetic Debezium events instead of real CDC (also REVAL_DEMO_CDC=0)',
     )
-    .action(
-      async (options: {
-        doctorsPerBody: string;
-        exitWhenReady?: boolean;
-        synthetic?: boolean;
-        verbose?: boolean;
-      }) => {
-        const env = process.env;
-        const demo = !isConfigured(env);
-        // The demo tells a story on the terminal; the processors' JSON logs would bury it.
-        if (demo && !options.verbose && !env.LOG_LEVEL && !env.LOG_FILE) {
-          env.LOG_FILE = join(stackSettings(env).runDir, 'logs', 'reval-start.log');
-          say(`processor logs: ${env.LOG_FILE} (--verbose or LOG_LEVEL shows them here)`);
-        }
-        const logger = createLogger('start');
-        const doctorsPerBody = Number(options.doctorsPerBody);
-        if (!Number.isInteger(doctorsPerBody) || doctorsPerBody < 1 || doctorsPerBody > 8000) {
-          throw new Error(
-            `--doctors-per-body must be a whole number from 1 to 8000, not ${options.doctorsPerBody}`,
-          );
-        }
-        const signal = untilSignal();
-        const started = Date.now();
-        const gmc = demo
-          ? (await startDemoStack(env), await startDemoGmc(env, doctorsPerBody))
-          : undefined;
-        const cdc: CdcAvailability | undefined = !demo
-          ? undefined
-          : options.synthetic
-            ? { ok: false, reason: '--synthetic asks for synthetic events' }
-            : await startDemoCdc(env, (service, message) => say(`  [${service}] ${message}`));
-        const running = await startAll();
-        const metricsServer = await startMetricsServer(
-          metricsPort(env),
-          () => running.isReady?.() ?? true,
-        ).catch((error: unknown) => {
-          logger.warn({ err: error }, 'metrics server not started (is METRICS_PORT taken?)');
-          return undefined;
-        });
-        say(`processors running; metrics on http://127.0.0.1:${metricsPort(env)}/metrics`);
+    .action(async (options: DemoOptions & { exitWhenReady?: boolean }) => {
+      const env = process.env;
+      const signal = untilSignal();
+      // Before the logger: the demo sends the processors' logs to a file.
+      const demo = isConfigured(env)
+        ? undefined
+        : await (await loadDevTools()).startDemo(env, options);
+      const logger = createLogger('start');
+      const running = await startAll();
+      const metricsServer = await startMetricsServer(
+        metricsPort(env),
+        () => running.isReady?.() ?? true,
+      ).catch((error: unknown) => {
+        logger.warn({ err: error }, 'metrics server not started (is METRICS_PORT taken?)');
+        return undefined;
+      });
+      say(`processors running; metrics on http://127.0.0.1:${metricsPort(env)}/metrics`);
+      await demo?.show();
 
-        if (demo && gmc && cdc) {
-          const population = demoPopulation(env, doctorsPerBody);
-          const tcs = cdc.ok ? await openTcs(cdc.databaseUrl) : undefined;
-          try {
-            if (tcs) {
-              say('TIS source: real CDC, SQL into MariaDB `tcs` → Debezium → tcs.tcs.* topics');
-              const written = await writePopulationSql(tcs, population);
-              say(
-                `wrote ${population.persons.length} TIS persons as ${written.rows} rows` +
-                  `${written.removed ? ` (deleted ${written.removed} rows of an earlier demo)` : ''}`,
-              );
-            } else {
-              say(
-                `TIS source: synthetic Debezium events, not real CDC: ${cdc.ok ? '' : cdc.reason}`,
-              );
-              await seedDemoPopulation(env, population);
-            }
-            const everyone = demoDoctors(population, gmc);
-            say('running a GMC sync against the fake GMC');
-            const sync = openGmcSync(env);
-            try {
-              const result = await runGmcSync(sync.deps, runOptionsFromConfig(sync.config));
-              say(`GMC sync ${result.report.status}: ${result.changes.length} doctors changed`);
-            } finally {
-              await sync.close();
-            }
-            say(`waiting until Elasticsearch shows all ${everyone.size} doctors`);
-            const change = tcs
-              ? planVisibleChange(
-                  population,
-                  todayIn(new Date(), env.REVAL_TIMEZONE ?? 'Europe/London'),
-                )
-              : undefined;
-            // Every doctor there (the CDC snapshot has arrived), then every record produced so
-            // far through to the views (the GMC sync's updates change no count).
-            await waitForViews(env, everyone.size, 180_000);
-            await waitUntilViewsCaughtUp(env, 180_000);
-            const views = await readViews(env);
-            // Also the two doctors the change moves: a second demo restores their rows first.
-            if (change)
-              await waitForDoctors(env, [change.ended, change.deleted], 'before', 120_000);
-            printSummary(views, env, gmc.url, (Date.now() - started) / 1000, cdc);
-            if (tcs && change) await showVisibleChange(env, tcs, change);
-          } finally {
-            await tcs?.end();
-          }
-        }
-
-        if (!options.exitWhenReady) {
-          say(
-            'running; Ctrl-C stops the processors (the local stack stays up: `npx reval stack down`)',
-          );
-          await signal;
-        }
-        await running.stop();
-        await gmc?.stop();
-        metricsServer?.close();
-        process.exit(0);
-      },
-    );
-}
-
-/** Polls the views until each doctor shows the status and reason the rules derive. */
-async function waitForDoctors(
-  env: NodeJS.ProcessEnv,
-  moves: DoctorMove[],
-  when: 'before' | 'after',
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const seen = await readDoctors(
-      env,
-      moves.map((m) => m.gmcReferenceNumber),
-    );
-    const pending = moves.filter((move) => {
-      const doc = seen.get(move.gmcReferenceNumber);
-      return (
-        doc?.connectionStatus !== move[when].connectionStatus ||
-        (doc.connectionReason ?? null) !== move[when].connectionReason
-      );
+      if (!options.exitWhenReady) {
+        say(
+          'running; Ctrl-C stops the processors (the local stack stays up: `npx reval stack down`)',
+        );
+        await signal;
+      }
+      await running.stop();
+      await demo?.stop();
+      metricsServer?.close();
+      process.exit(0);
     });
-    if (pending.length === 0) return;
-    if (Date.now() > deadline) {
-      const [move] = pending;
-      const doc = seen.get(move.gmcReferenceNumber);
-      throw new Error(
-        `doctor ${move.gmcReferenceNumber} shows ${doc?.connectionStatus ?? 'nothing'} ` +
-          `(${doc?.connectionReason ?? '-'}), not ${move[when].connectionStatus} ` +
-          `(${move[when].connectionReason ?? '-'}), after ${timeoutMs / 1000} s`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-/** Runs the change in MariaDB and shows the two doctors before and after, as the views say. */
-async function showVisibleChange(
-  env: NodeJS.ProcessEnv,
-  tcs: Parameters<VisibleChange['run']>[0],
-  change: VisibleChange,
-): Promise<void> {
-  const out = (line = '') => process.stdout.write(`${line}\n`);
-  const moves = [change.ended, change.deleted];
-  const gmcs = moves.map((m) => m.gmcReferenceNumber);
-  const before = await readDoctors(env, gmcs);
-  out('a change in TIS, made with SQL in MariaDB (one transaction):');
-  for (const statement of change.statements) out(`  ${statement};`);
-  const began = Date.now();
-  await change.run(tcs);
-  await waitForDoctors(env, moves, 'after', 120_000);
-  const seconds = (Date.now() - began) / 1000;
-  const after = await readDoctors(env, gmcs);
-  out();
-  out(`Debezium → Kafka → connections → Elasticsearch moved them in ${seconds.toFixed(1)} s:`);
-  const describe = (
-    doc:
-      { connectionStatus?: string; connectionReason?: string | null; views: string[] } | undefined,
-  ) =>
-    `${doc?.connectionStatus ?? '-'} ${doc?.connectionReason ? `(${doc.connectionReason}) ` : ''}in ${doc?.views.join(', ') || 'no filtered view'}`;
-  for (const move of moves) {
-    out(`  ${move.gmcReferenceNumber} (TIS person ${move.personId}), ${move.what}:`);
-    out(`    before  ${describe(before.get(move.gmcReferenceNumber))}`);
-    out(`    after   ${describe(after.get(move.gmcReferenceNumber))}`);
-  }
-  out();
-}
-
-async function waitForViews(
-  env: NodeJS.ProcessEnv,
-  doctors: number,
-  timeoutMs: number,
-): Promise<ViewCounts> {
-  const deadline = Date.now() + timeoutMs;
-  const master = viewNamesOfEnv(env).views.master;
-  for (;;) {
-    const views = await readViews(env);
-    if ((views.counts[master] ?? 0) >= doctors) return views;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Elasticsearch shows ${views.counts[master] ?? 0} of ${doctors} doctors after ${timeoutMs / 1000} s`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
-}
-
-function printSummary(
-  views: ViewCounts,
-  env: NodeJS.ProcessEnv,
-  gmcUrl: string,
-  seconds: number,
-  cdc: CdcAvailability,
-): void {
-  const out = (line = '') => process.stdout.write(`${line}\n`);
-  out();
-  out(`reval-stream demo: the whole flow in ${seconds.toFixed(0)} s`);
-  out(
-    cdc.ok
-      ? '  TIS: SQL in MariaDB → Debezium (MariaDB connector) → Kafka → processors → Elasticsearch'
-      : `  TIS: synthetic Debezium events (real CDC not used: ${cdc.reason})`,
-  );
-  out('  GMC: the fake GMC, synced once; MongoDB topics: none (FerretDB has no change streams)');
-  out();
-  out('doctors per view (Elasticsearch alias)');
-  for (const [alias, count] of Object.entries(views.counts))
-    out(`  ${alias.padEnd(32)} ${String(count).padStart(6)}`);
-  out();
-  out('a few doctors who need an administrator (discrepancies)');
-  out(
-    `  ${'GMC no.'.padEnd(9)} ${'TIS status'.padEnd(13)} ${'reason'.padEnd(24)} ${'TIS DB'.padEnd(10)} ${'GMC DB'.padEnd(10)} discrepancy`,
-  );
-  for (const doc of views.examples) {
-    const cell = (field: string, width: number) => String(doc[field] ?? '-').padEnd(width);
-    out(
-      `  ${cell('gmcReferenceNumber', 9)} ${cell('connectionStatus', 13)} ${cell('connectionReason', 24)} ` +
-        `${cell('tcsDesignatedBody', 10)} ${cell('designatedBody', 10)} ${String(doc.discrepancy ?? '-')}`,
-    );
-  }
-  out();
-  out('where to look next');
-  const { views: own, legacyViews } = viewNamesOfEnv(env);
-  out(`  Elasticsearch   ${env.ELASTICSEARCH_URL}/${own.filtered.connected}/_search?pretty`);
-  if (legacyViews) {
-    const legacy = legacyViews.filtered.current_connections;
-    out(`  old readers     ${env.ELASTICSEARCH_URL}/${legacy}/_search?pretty`);
-  }
-  out(`  metrics         http://127.0.0.1:${metricsPort(env)}/metrics  (/healthz, /readyz)`);
-  out(`  fake GMC        ${gmcUrl}`);
-  out('  explain a rule  npx reval evaluate --help');
-  out('  rebuild views   npx reval rebuild');
-  out();
 }

@@ -5,16 +5,16 @@
 // FerretDB has no change streams (README, "Local stack").
 import { format } from 'mysql2';
 import { createConnection, type Connection } from 'mysql2/promise';
-import type { Env } from '../platform/config';
-import { DEFAULT_TOPICS, topics as topicNames } from '../platform/config';
-import { loadDesignatedBodies } from '../platform/designated-bodies';
-import { addDays } from '../rules/dates';
-import { deriveConnection } from '../rules/derive';
-import type { DerivedConnection } from '../rules/types';
+import type { Env } from '../../processors/platform/config';
+import { DEFAULT_TOPICS, topicsOf as topicNames } from '../../processors/platform/topics';
+import { loadDesignatedBodies } from '../../processors/platform/designated-bodies';
+import { addDays } from '../../processors/rules/dates';
+import { deriveConnection } from '../../processors/rules/derive';
+import type { DerivedConnection } from '../../processors/rules/types';
 import { startStack, type ServiceName } from '../../stack';
 import { TCS_TABLE_NAMES, TCS_TABLE_SOURCES, type TcsTableName } from '../../stack/tcs-schema';
-import type { Population, PopulationPerson } from '../../dev/population';
-import { gmcStates, populationInputs } from '../../dev/population/events';
+import type { Population, PopulationPerson } from '../population';
+import { gmcStates, populationInputs } from '../population/events';
 
 type Row = Record<string, unknown>;
 

@@ -1,28 +1,25 @@
-// The demo `npm start` shows a newcomer: the local stack, a fake GMC, a seeded population
-// arriving through real CDC (demo-cdc.ts) or, as a fallback, as synthetic Debezium events,
-// every processor, one GMC sync, and the resulting views.
-import type { Env } from '../platform/config';
-import { elasticsearchConfig, kafkaConfig, topics as topicNames } from '../platform/config';
-import { createElasticsearchClient } from '../platform/elasticsearch';
-import { KafkaClient } from '../platform/kafka';
-import { viewNamesOfEnv } from '../es-sink/view-sets';
-import { allAliases, viewNames } from '../es-sink/views';
-import { FakeGmc } from '../../dev/fake-gmc';
-import { todayIn } from '../rules/dates';
+// The demo's steps (index.ts runs them in order): the local stack and the fake GMC, with their
+// endpoints put in the environment; the population, seeded as synthetic Debezium events when
+// real CDC (cdc.ts) cannot run; and what the Elasticsearch views show.
+import type { Env } from '../../processors/platform/config';
+import { elasticsearchConfig, kafkaConfig } from '../../processors/platform/config';
+import { topicsOf as topicNames } from '../../processors/platform/topics';
+import { createElasticsearchClient } from '../../processors/platform/elasticsearch';
+import { KafkaClient } from '../../processors/platform/kafka';
+import { viewNamesOfEnv } from '../../processors/es-sink/view-sets';
+import { allAliases, viewNames } from '../../processors/es-sink/views';
+import { FakeGmc } from '../fake-gmc';
+import { todayIn } from '../../processors/rules/dates';
 import { ENDPOINT_VARIABLES, startStack, type StackEndpoints } from '../../stack';
-import { DebeziumEvents } from '../../dev/debezium';
-import { DESIGNATED_BODIES, generatePopulation, type Population } from '../../dev/population';
-import { tisSnapshotEvents } from '../../dev/population/events';
+import { DebeziumEvents } from '../debezium';
+import { DESIGNATED_BODIES, generatePopulation, type Population } from '../population';
+import { tisSnapshotEvents } from '../population/events';
 
 export const DEMO_GMC_USERNAME = 'demo-user';
 // Not a secret: the fake GMC accepts only these, so a misconfigured client shows return code 99.
 export const DEMO_GMC_PASSWORD = 'demo-password';
 
 const say = (line: string) => process.stderr.write(`[demo] ${line}\n`);
-
-export function isConfigured(env: Env): boolean {
-  return Object.values(ENDPOINT_VARIABLES).every((name) => env[name]?.trim());
-}
 
 /** Starts the stack (no-op for what runs) and puts its endpoints in `env`. */
 export async function startDemoStack(env: Env): Promise<StackEndpoints> {
