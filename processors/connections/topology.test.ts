@@ -2,6 +2,7 @@
 // read as the documentation of how TIS rows, GMC states and exception logs combine, and run
 // the real topology (every stage, repartitioning included) on the in-memory test driver.
 import { partitionForKey } from '../platform/kafka';
+import { gmc } from '../rules/test-builders';
 import type { Change } from './sources';
 import type { GmcChange } from './state/gmc-doctor-state';
 import { REEVALUATION_INDEX, reconcileDoctor } from './tasks/doctors';
@@ -102,7 +103,7 @@ const exceptionLog = (id: string, gmcId: string, timestamp: string): Change => (
   op: 'upsert',
   row: {
     id,
-    gmcId,
+    gmcId: gmc(gmcId),
     errorMessage: 'Doctor already connected',
     timestamp: new Date(timestamp),
     admin: 'admin@nhs.net',
@@ -278,7 +279,7 @@ describe('connections join', () => {
       key: '7000001',
       op: 'upsert',
       row: {
-        gmcReferenceNumber: '7000001',
+        gmcReferenceNumber: gmc('7000001'),
         doctorFirstName: 'Ada',
         doctorLastName: 'Lovelace',
         submissionDate: null,

@@ -2,6 +2,7 @@
 // test states only what makes its case different. Not used by production code.
 import designatedBodyTable from './designated-bodies.json';
 import { buildDesignatedBodyMap } from './designated-body';
+import { gmcNumberOf, type GmcNumber } from './identity';
 import type {
   ConnectionLogEntry,
   CurriculumMembership,
@@ -17,6 +18,13 @@ import type {
 } from './types';
 
 export const DESIGNATED_BODIES = buildDesignatedBodyMap(designatedBodyTable);
+
+/** A GMC number as the identity function gives it; a number it refuses fails the test. */
+export function gmc(raw: string): GmcNumber {
+  const verdict = gmcNumberOf(raw);
+  if (verdict.problem !== undefined) throw new Error(`not a GMC number: ${verdict.problem}`);
+  return verdict.gmcNumber;
+}
 
 /** Yorkshire and the Humber, and Kent, Surrey and Sussex. */
 export const YORKSHIRE = '1-1RSG4X0';

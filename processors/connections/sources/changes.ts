@@ -1,7 +1,7 @@
 // The one shape every CDC input takes after the edge (docs/design.md principle 2): a keyed upsert,
 // delete or — for MongoDB updates that carry no full document — patch of a typed row.
 // Nothing past this file knows whether a row came as Avro or JSON, snapshot or stream.
-import type { GmcNumberProblem } from '../../rules/identity';
+import type { GmcNumber, GmcNumberProblem } from '../../rules/identity';
 import type { LocalDate } from '../../rules/dates';
 import type {
   ProgrammeMembershipType,
@@ -99,7 +99,7 @@ export interface PlacementRow {
 /** A `doctorsForDB` document; fields the document lacks are null. */
 export interface DoctorsForDbRow {
   /** The document's `_id`. */
-  gmcReferenceNumber: string;
+  gmcReferenceNumber: GmcNumber;
   doctorFirstName: string | null;
   doctorLastName: string | null;
   /** Stored as an instant; read as its calendar date in Europe/London. */
@@ -118,7 +118,7 @@ export interface DoctorsForDbRow {
 export interface ExceptionLogRow {
   /** The document's `_id` as a string (hex for an ObjectId). */
   id: string;
-  gmcId: string;
+  gmcId: GmcNumber;
   errorMessage: string | null;
   timestamp: Date;
   admin: string | null;
@@ -131,7 +131,7 @@ export interface ExceptionLogRow {
 export interface ConnectionLogRow {
   /** The document's `_id` as a string (a UUID, or hex for an ObjectId). */
   id: string;
-  gmcId: string;
+  gmcId: GmcNumber;
   updatedBy: string | null;
   requestTime: Date | null;
   responseCode: string | null;
@@ -140,7 +140,7 @@ export interface ConnectionLogRow {
 /** A `hiddenDiscrepancy` document of the connection service: one doctor, one designated body. */
 export interface HiddenDiscrepancyRow {
   id: string;
-  gmcId: string;
+  gmcId: GmcNumber;
   hiddenForDesignatedBodyCode: string | null;
   hiddenBy: string | null;
   reason: string | null;
@@ -152,7 +152,7 @@ export interface HiddenDiscrepancyRow {
 /** A `recommendation` document of the recommendation service. */
 export interface RecommendationRow {
   id: string;
-  gmcNumber: string;
+  gmcNumber: GmcNumber;
   /** GMC's outcome, stored as the enum name (APPROVED...), held as the screens' label. */
   outcome: RecommendationOutcome | null;
   actualSubmissionDate: LocalDate | null;

@@ -6,6 +6,7 @@
 // Every schema is built once, here: they run for every field of every CDC record.
 import { z } from 'zod';
 import { addDays, isInstant, isLocalDate, todayIn, type LocalDate } from '../../rules/dates';
+import { gmcNumberOf, type GmcNumber, type GmcNumberProblem } from '../../rules/identity';
 
 /** Days since 1970-01-01 of 0001-01-01 and 9999-12-31: the calendar the rules accept. */
 const MIN_EPOCH_DAY = -719_162;
@@ -76,6 +77,29 @@ export const nullableText = nullable(text);
 export const nullableBoolean = nullable(
   z.boolean({ error: (issue) => `expected true or false, got ${describe(issue.input)}` }),
 );
+
+/**
+ * Text that names a doctor by GMC number, made a GmcNumber by the identity function
+ * (docs/rules.md §3). A number it refuses is an issue whose params carry the problem, which
+ * `gmcNumberIssue` reads back.
+ */
+export const gmcNumber = text.transform((value, ctx): GmcNumber => {
+  const verdict = gmcNumberOf(value);
+  if (verdict.problem === undefined) return verdict.gmcNumber;
+  ctx.addIssue({
+    code: 'custom',
+    message: `invalid GMC number (${verdict.problem}): ${JSON.stringify(value)}`,
+    params: { gmcNumberProblem: verdict.problem },
+  });
+  return z.NEVER;
+});
+
+/** The problem of an issue raised by `gmcNumber`, or undefined for any other issue. */
+export function gmcNumberIssue(issue: z.core.$ZodIssue): GmcNumberProblem | undefined {
+  return issue.code === 'custom'
+    ? (issue.params?.gmcNumberProblem as GmcNumberProblem | undefined)
+    : undefined;
+}
 
 /** An instant: a valid Date, epoch millis, or ISO-8601 text with an offset (ZonedTimestamp). */
 export function instantOf(value: unknown): Date | null {

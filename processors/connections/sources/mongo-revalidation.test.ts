@@ -15,6 +15,7 @@ import {
 import type { Change, ConnectionLogRow, HiddenDiscrepancyRow, RecommendationRow } from './changes';
 import { normaliseEnvelope } from './normalise';
 import { ok } from '../../platform/result';
+import { gmc } from '../../rules/test-builders';
 import { changeOf, refusalOf } from './test-lens';
 
 const events = new DebeziumEvents({ clock: () => new Date('2026-11-25T09:30:00Z') });
@@ -37,7 +38,7 @@ const connectionRequest = {
 
 const connectionRow: ConnectionLogRow = {
   id: '0d6c5f8e-3a51-4c1e-9f0b-6f1d2a7c9b11',
-  gmcId: '1234567',
+  gmcId: gmc('1234567'),
   updatedBy: 'reval.admin@hee.nhs.uk',
   requestTime: new Date('2026-11-24T10:15:00.123Z'),
   responseCode: '0',
@@ -60,7 +61,7 @@ const hidden = {
 
 const hiddenRow: HiddenDiscrepancyRow = {
   id: '6560f1c0b84f7a4f3e9d550c',
-  gmcId: '1234567',
+  gmcId: gmc('1234567'),
   hiddenForDesignatedBodyCode: '1-1RSG4X0',
   hiddenBy: 'reval.admin@hee.nhs.uk',
   reason: 'Moving to Kent, Surrey and Sussex',
@@ -86,7 +87,7 @@ const recommendation = {
 
 const recommendationRow: RecommendationRow = {
   id: '6561a2b3c4d5e6f708192a3b',
-  gmcNumber: '1234567',
+  gmcNumber: gmc('1234567'),
   outcome: 'Under Review',
   actualSubmissionDate: '2026-09-01',
   gmcSubmissionDate: '2027-03-31',
@@ -247,6 +248,14 @@ describe('a malformed document becomes a reason naming the problem', () => {
       source: 'connectionLogs',
       document: { ...connectionRequest, gmcId: null },
       reason: /^connectionLogs row: field "gmcId": expected text, got null$/,
+    },
+    {
+      // Not counted as a GMC number problem: the record is refused for more than its number.
+      name: 'a connection log entry with a placeholder GMC number and a requestTime that is text',
+      source: 'connectionLogs',
+      document: { ...connectionRequest, gmcId: 'N/A', requestTime: 'yesterday' },
+      reason:
+        /^connectionLogs row: field "gmcId": invalid GMC number \(placeholder\): "N\/A"; field "requestTime": expected an instant/,
     },
     {
       name: 'a connection log entry whose requestTime is text',

@@ -2,6 +2,7 @@
 import { Long, ObjectId } from 'bson';
 import { DebeziumEvents, type Format, type MongoUpdate } from '../../../dev/debezium';
 import { err, ok } from '../../platform/result';
+import { gmc } from '../../rules/test-builders';
 import type { Change, DoctorsForDbRow } from './changes';
 import { normaliseEnvelope } from './normalise';
 import { changeOf, refusalOf } from './test-lens';
@@ -30,7 +31,7 @@ const doctor = {
 };
 
 const doctorRow: DoctorsForDbRow = {
-  gmcReferenceNumber: '1234567',
+  gmcReferenceNumber: gmc('1234567'),
   doctorFirstName: 'Aoife',
   doctorLastName: "O'Brien",
   submissionDate: '2026-07-01',
@@ -244,7 +245,13 @@ describe('patches merge into the row the consumer holds', () => {
     expect(
       applyPatch(undefined, { source: 'doctorsForDB', key: '1', op: 'patch', set: {}, unset: [] }),
     ).toEqual(err({ reason: expect.stringMatching(/not seen yet/) }));
-    const row = { id: 'a', gmcId: '1', errorMessage: null, timestamp: new Date(0), admin: null };
+    const row = {
+      id: 'a',
+      gmcId: gmc('1'),
+      errorMessage: null,
+      timestamp: new Date(0),
+      admin: null,
+    };
     expect(
       applyPatch(row, {
         source: 'exceptionLogs',

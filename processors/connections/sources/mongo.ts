@@ -35,13 +35,22 @@ type Changed = Result<Change, Refusal>;
 
 function upsert(source: MongoSourceName, document: unknown, recordKey: string | null): Changed {
   if (!isObject(document)) return refuse(`${source}: the document is not an object`);
-  const parsed = parseRow(source, rowFromDocument(source, document));
+  const raw = rowFromDocument(source, document);
+  const parsed = parseRow(source, raw);
   if (!parsed.ok) return parsed;
-  const key = keyOf(source, parsed.value);
-  if (recordKey !== null && recordKey !== key) {
-    return refuse(`${source}: record key ${recordKey} does not match the document's ${key}`);
+  // As the document spells it: the row's GMC number is already trimmed by the identity function.
+  const documentKey = raw[KEY_FIELDS[source]];
+  if (recordKey !== null && recordKey !== documentKey) {
+    return refuse(
+      `${source}: record key ${recordKey} does not match the document's ${documentKey}`,
+    );
   }
-  return ok({ source, key, op: 'upsert', row: parsed.value } as Change);
+  return ok({
+    source,
+    key: keyOf(source, parsed.value),
+    op: 'upsert',
+    row: parsed.value,
+  } as Change);
 }
 
 function remove(source: MongoSourceName, recordKey: string | null, document: unknown): Changed {

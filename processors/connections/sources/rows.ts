@@ -1,7 +1,7 @@
 // The typed row of each source, validated field by field. Column names are TCS's and the
 // revalidation service's own; MongoDB's `_id` is renamed to the row's identity field.
 import { z } from 'zod';
-import { ok, refuse, type Refusal, type Result } from '../../platform/result';
+import { ok, refuse, type Err, type Refusal, type Result } from '../../platform/result';
 import {
   PROGRAMME_MEMBERSHIP_TYPES,
   RECOMMENDATION_OUTCOMES,
@@ -14,9 +14,12 @@ import {
   type RowsBySource,
   type SourceName,
 } from './changes';
+import { gmcNumberRefusal } from '../../rules/identity';
 import {
   calendarDate,
   describeIssues,
+  gmcNumber,
+  gmcNumberIssue,
   id,
   instant,
   nullableBoolean,
@@ -66,7 +69,7 @@ const ROW_SCHEMAS = {
     dateTo: mysqlDate,
   }),
   doctorsForDB: z.object({
-    gmcReferenceNumber: text,
+    gmcReferenceNumber: gmcNumber,
     doctorFirstName: nullableText,
     doctorLastName: nullableText,
     submissionDate: mongoDate,
@@ -81,21 +84,21 @@ const ROW_SCHEMAS = {
   }),
   exceptionLogs: z.object({
     id: text,
-    gmcId: text,
+    gmcId: gmcNumber,
     errorMessage: nullableText,
     timestamp: instant,
     admin: nullableText,
   }),
   connectionLogs: z.object({
     id: text,
-    gmcId: text,
+    gmcId: gmcNumber,
     updatedBy: nullableText,
     requestTime: nullableInstant,
     responseCode: nullableText,
   }),
   hiddenDiscrepancy: z.object({
     id: text,
-    gmcId: text,
+    gmcId: gmcNumber,
     hiddenForDesignatedBodyCode: nullableText,
     hiddenBy: nullableText,
     reason: nullableText,
@@ -104,7 +107,7 @@ const ROW_SCHEMAS = {
   }),
   recommendation: z.object({
     id: text,
-    gmcNumber: text,
+    gmcNumber,
     // Spring Data stores the enum's name; the label is accepted too.
     outcome: nullableEnum(RECOMMENDATION_OUTCOMES, {
       APPROVED: 'Approved',
@@ -131,6 +134,13 @@ export function rowFieldName(source: SourceName, documentField: string): string 
     : documentField;
 }
 
+/** The document's own name of a row field, for reasons that quote the document. */
+function documentFieldName(source: SourceName, rowField: string): string {
+  if (!isMongoSource(source)) return rowField;
+  const renames = Object.entries(DOCUMENT_FIELD_RENAMES[source]);
+  return renames.find(([, renamed]) => renamed === rowField)?.[0] ?? rowField;
+}
+
 export function rowFields(source: SourceName): string[] {
   return Object.keys(ROW_SCHEMAS[source].shape);
 }
@@ -145,7 +155,7 @@ export function parseRow<S extends SourceName>(
   const complete = { ...Object.fromEntries(rowFields(source).map((f) => [f, undefined])), ...raw };
   const schema = ROW_SCHEMAS[source] as unknown as z.ZodType<RowsBySource[S]>;
   const result = schema.safeParse(complete);
-  if (!result.success) return refuse(`${source} row: ${describeIssues(result.error)}`);
+  if (!result.success) return refusalOf(source, 'row', complete, result.error);
   return ok(result.data);
 }
 
@@ -156,8 +166,30 @@ export function parsePartialRow<S extends SourceName>(
 ): Result<Partial<RowsBySource[S]>, Refusal> {
   const schema = ROW_SCHEMAS[source].partial() as unknown as z.ZodType<Partial<RowsBySource[S]>>;
   const result = schema.safeParse(raw);
-  if (!result.success) return refuse(`${source} update: ${describeIssues(result.error)}`);
+  if (!result.success) return refusalOf(source, 'update', raw, result.error);
   return ok(result.data);
+}
+
+/**
+ * Why the fields are refused. A GMC number that cannot key a doctor, when it is all that is
+ * wrong, refuses the record in the words every edge uses (rules/identity.ts) and with its
+ * problem, which is counted; otherwise every bad field is named.
+ */
+function refusalOf(
+  source: SourceName,
+  what: 'row' | 'update',
+  raw: object,
+  error: z.ZodError,
+): Err<Refusal> {
+  const [issue, ...others] = error.issues;
+  const problem = gmcNumberIssue(issue);
+  if (problem !== undefined && others.length === 0) {
+    const field = String(issue.path[0]);
+    const value = (raw as Record<string, unknown>)[field] as string;
+    const label = `${source} ${documentFieldName(source, field)}`;
+    return refuse(gmcNumberRefusal(label, value, problem), problem);
+  }
+  return refuse(`${source} ${what}: ${describeIssues(error)}`);
 }
 
 /** The row's identity as the change key: '12', 'a1b2-…', '1234567'. */
