@@ -1,35 +1,32 @@
 // Which schema each topic this project writes carries. Subjects follow Confluent's
 // TopicNameStrategy (`<topic>-value`), the default every Kafka tool understands.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Schema } from 'avsc';
-import { projectRoot } from '../processors/platform/paths';
-import {
-  TOPIC_CATALOGUE,
-  TOPIC_NAMES,
-  type AvroValueSchema,
-  type TopicName,
-} from '../processors/platform/topics';
+
+// processors/platform/ reads this catalogue (registry.ts, topics.ts), so it imports nothing
+// from processors/ (eslint.boundaries.mjs): the arrow runs one way. Which topic carries each
+// schema is the topic catalogue's to say (processors/platform/topics.ts).
 
 export const SCHEMA_FILES = {
   gmcDoctor: 'gmc-doctor.avsc',
   gmcSyncRun: 'gmc-sync-run.avsc',
   connection: 'connection.avsc',
   deadLetter: 'dlq-record.avsc',
-} as const satisfies Record<AvroValueSchema, string>;
+} as const;
 
-export type SchemaName = AvroValueSchema;
+export type SchemaName = keyof typeof SCHEMA_FILES;
 
-/** The topic (by catalogue name) whose values use each schema: from the topic catalogue. */
-export const SCHEMA_TOPICS = Object.fromEntries(
-  TOPIC_NAMES.flatMap((topic) => {
-    const value: string = TOPIC_CATALOGUE[topic].value;
-    return value in SCHEMA_FILES ? [[value, topic]] : [];
-  }),
-) as Record<SchemaName, TopicName>;
+/**
+ * The folder of the .avsc files: this one in the source tree; from dist/schemas/ (the build
+ * compiles this file but copies no data files), the source tree's schemas/ two levels up.
+ */
+const SCHEMAS_DIR = existsSync(join(__dirname, SCHEMA_FILES.connection))
+  ? __dirname
+  : join(__dirname, '..', '..', 'schemas');
 
 export function schemaPath(name: SchemaName): string {
-  return join(projectRoot(), 'schemas', SCHEMA_FILES[name]);
+  return join(SCHEMAS_DIR, SCHEMA_FILES[name]);
 }
 
 export function readSchema(name: SchemaName): Schema {

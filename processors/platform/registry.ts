@@ -4,10 +4,18 @@
 import { Agent as HttpsAgent } from 'node:https';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { RegistryConfig } from './config';
-import type { Topics } from './topics';
+import { TOPIC_CATALOGUE, TOPIC_NAMES, type TopicName, type Topics } from './topics';
 import { logicalTypes } from './avro-types';
 import { exactLongTypeHook } from './avro-long';
-import { readSchema, SCHEMA_TOPICS, valueSubject, type SchemaName } from '../../schemas/catalog';
+import { readSchema, SCHEMA_FILES, valueSubject, type SchemaName } from '../../schemas/catalog';
+
+/** The topic (by catalogue name) whose values use each schema: from the topic catalogue. */
+const SCHEMA_TOPICS = Object.fromEntries(
+  TOPIC_NAMES.flatMap((topic) => {
+    const value: string = TOPIC_CATALOGUE[topic].value;
+    return value in SCHEMA_FILES ? [[value, topic]] : [];
+  }),
+) as Record<SchemaName, TopicName>;
 
 export type CompatibilityLevel = 'NONE' | 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FULL';
 

@@ -8,12 +8,13 @@
 // `<applicationId>-<store>-changelog`, `<applicationId>-<stage>-repartition`) are families,
 // not entries: their specs come from `changelogSpec` and `repartitionSpec` below.
 import { z } from 'zod';
+import type { SchemaName } from '../../schemas/catalog';
 import { ConfigError } from './config';
 
 export type Cleanup = 'compact' | 'delete';
 
 /** The Avro value schemas of the topics this project writes (files in `schemas/`). */
-export type AvroValueSchema = 'gmcDoctor' | 'gmcSyncRun' | 'connection' | 'deadLetter';
+export type AvroValueSchema = SchemaName;
 
 export interface TopicEntry {
   /** The default name; `TOPIC_<NAME>` overrides it. */
