@@ -49,6 +49,14 @@ describe('programme owner → designated body', () => {
     expect(() => buildDesignatedBodyMap({ '1-A': [' '] })).toThrow(DesignatedBodyTableError);
   });
 
+  test('a blank designated body code in the table is refused; a code is read trimmed', () => {
+    expect(() => buildDesignatedBodyMap({ ' ': ['Wessex'] })).toThrow(
+      new DesignatedBodyTableError('a blank designated body code lists Wessex'),
+    );
+    const padded = buildDesignatedBodyMap({ ' 1-A\t': ['Wessex'] });
+    expect(designatedBodyForOwner('Wessex', padded)).toBe('1-A');
+  });
+
   test('owners display without the legacy prefix, keeping their case', () => {
     expect(displayOwner('Health Education England Thames Valley')).toBe('Thames Valley');
     expect(displayOwner(' Thames  Valley ')).toBe('Thames Valley');

@@ -9,12 +9,26 @@
 // turn an accidental "unknown owner" (doctor shown with no DB) into the right answer.
 import type { GmcState } from './types';
 
+declare const designatedBodyCodeBrand: unique symbol;
+
+/**
+ * A designated body's code ('1-1RSG4X0') as the rules compare it: trimmed and never blank.
+ * Made only here, from the configured table or from GMC's state.
+ */
+export type DesignatedBodyCode = string & { readonly [designatedBodyCodeBrand]: true };
+
+/** The code, trimmed; null when it is missing or blank. */
+export function designatedBodyCodeOf(raw: string | null | undefined): DesignatedBodyCode | null {
+  const code = raw?.trim() ?? '';
+  return code === '' ? null : (code as DesignatedBodyCode);
+}
+
 /** A table as configured: designated body code → the programme owners it covers. */
 export type DesignatedBodyTable = Readonly<Record<string, readonly string[]>>;
 
 /** A table prepared for lookups; build it with `buildDesignatedBodyMap`. */
 export interface DesignatedBodyMap {
-  readonly codeByOwner: ReadonlyMap<string, string>;
+  readonly codeByOwner: ReadonlyMap<string, DesignatedBodyCode>;
 }
 
 const LEGACY_PREFIX = 'health education england ';
@@ -50,8 +64,12 @@ export class DesignatedBodyTableError extends Error {
  * normalisation), because the rules could then only pick one of them arbitrarily.
  */
 export function buildDesignatedBodyMap(table: DesignatedBodyTable): DesignatedBodyMap {
-  const codeByOwner = new Map<string, string>();
-  for (const [code, owners] of Object.entries(table)) {
+  const codeByOwner = new Map<string, DesignatedBodyCode>();
+  for (const [listed, owners] of Object.entries(table)) {
+    const code = designatedBodyCodeOf(listed);
+    if (code === null) {
+      throw new DesignatedBodyTableError(`a blank designated body code lists ${owners.join(', ')}`);
+    }
     for (const owner of owners) {
       const key = normaliseOwner(owner);
       if (key === '') throw new DesignatedBodyTableError(`${code}: blank programme owner`);
@@ -71,14 +89,13 @@ export function buildDesignatedBodyMap(table: DesignatedBodyTable): DesignatedBo
 export function designatedBodyForOwner(
   owner: string | null,
   designatedBodies: DesignatedBodyMap,
-): string | null {
+): DesignatedBodyCode | null {
   if (owner === null) return null;
   return designatedBodies.codeByOwner.get(normaliseOwner(owner)) ?? null;
 }
 
 /** GMC's designated body: only when the doctor exists in GMC with a non-empty DB. */
-export function gmcDesignatedBody(gmc: GmcState | null): string | null {
+export function gmcDesignatedBody(gmc: GmcState | null): DesignatedBodyCode | null {
   if (gmc === null || !gmc.existsInGmc) return null;
-  const designatedBody = gmc.designatedBody?.trim() ?? '';
-  return designatedBody === '' ? null : designatedBody;
+  return designatedBodyCodeOf(gmc.designatedBody);
 }
