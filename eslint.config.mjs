@@ -1,6 +1,7 @@
 // Lint rules for the whole project: typescript-eslint's recommended set, plus a guard that
 // keeps the pure rules free of I/O libraries (docs/design.md, principle 1).
 import tseslint from 'typescript-eslint';
+import boundaries from './eslint.boundaries.mjs';
 
 const ioLibraries = [
   'kafkajs',
@@ -37,4 +38,5 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ioLibraries }],
     },
   },
+  ...boundaries,
 );
