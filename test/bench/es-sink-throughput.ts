@@ -16,7 +16,7 @@ import { ElasticsearchClient } from '../../processors/platform/elasticsearch';
 import { KafkaClient } from '../../processors/platform/kafka';
 import { createLogger } from '../../processors/platform/logger';
 import { SchemaRegistryCodecs } from '../../processors/platform/registry';
-import { bulkLoadRaw } from '../../processors/es-sink/bulk-load-raw';
+import { bulkLoadRaw } from './bulk-load-raw';
 import {
   toDoctorDocument,
   VERSION_HEADER,

@@ -29,7 +29,7 @@ import { loadavg } from 'node:os';
 import { inputTopicsOf } from '../../processors/connections/wiring';
 import { fingerprint } from '../../processors/connections/connection-record';
 import { ensureViews } from '../../processors/es-sink/bootstrap';
-import { bulkLoadRaw } from '../../processors/es-sink/bulk-load-raw';
+import { bulkLoadRaw } from './bulk-load-raw';
 import { toDoctorDocument } from '../../processors/es-sink/doctor-document';
 import { kafkaConfig, timeZone, type Env } from '../../processors/platform/config';
 import type { ElasticsearchClient } from '../../processors/platform/elasticsearch';

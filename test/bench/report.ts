@@ -1,7 +1,7 @@
 // The pipeline benchmark's printed result: one table with every goal beside its figure and
 // the load average when it was taken, then notes on how each figure was obtained.
 import { cpus, loadavg, totalmem } from 'node:os';
-import type { BulkLoadResult } from '../../processors/es-sink/bulk-load-raw';
+import type { BulkLoadResult } from './bulk-load-raw';
 import type { ViewNames } from '../../processors/es-sink/views';
 import type { Format } from '../../dev/debezium';
 import { DESIGNATED_BODIES } from '../../dev/population';

@@ -1,4 +1,4 @@
-// The benchmark's inputs: a synthetic population (test/support/population.ts) written as a
+// The benchmark's inputs: a synthetic population (dev/population/) written as a
 // Debezium snapshot of every TCS row, then every GMC state as gmc-fetch writes it.
 import type { SyncedGmcState } from '../../processors/connections/state/gmc-doctor-state';
 import type { Format } from '../../dev/debezium';

@@ -1,14 +1,15 @@
 // The benchmark's baseline: final doctor documents loaded with plain `_bulk` requests into a
 // fresh index with the same mapping — no Kafka, no Avro, no versions, no retries. A rebuild
-// is judged by how close it comes to this rate.
-import type { ElasticsearchClient } from '../platform/elasticsearch';
-import type { DoctorDocument } from './doctor-document';
+// is judged by how close it comes to this rate. Only the benchmarks use it, so it lives here
+// beside them (compiled into dist for `npm run bench`), not in the product's es-sink.
+import type { ElasticsearchClient } from '../../processors/platform/elasticsearch';
+import type { DoctorDocument } from '../../processors/es-sink/doctor-document';
 import {
   BULK_LOAD_SETTINGS,
   DOCTOR_INDEX_SETTINGS,
   DOCTOR_MAPPINGS,
   LIVE_SETTINGS,
-} from './mappings';
+} from '../../processors/es-sink/mappings';
 
 export interface BulkLoadOptions {
   es: ElasticsearchClient;
