@@ -16,7 +16,7 @@ import {
   type Env,
 } from '../platform/config';
 import { loadDesignatedBodies } from '../platform/designated-bodies';
-import { KafkaClient, type KafkaRecord, type OutgoingMessage } from '../platform/kafka';
+import { KafkaClient, recordsIn, type KafkaRecord, type OutgoingMessage } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
 import { SchemaRegistryCodecs } from '../platform/registry';
 import { stateBackend } from '../streams/backend';
@@ -177,11 +177,5 @@ export async function recomputeConnections(
 }
 
 async function inputRecordCount(kafka: KafkaClient, topicNames: string[]): Promise<number> {
-  let total = 0;
-  for (const topic of topicNames) {
-    for (const { low, high } of (await kafka.endOffsets(topic)).values()) {
-      total += Number(BigInt(high) - BigInt(low));
-    }
-  }
-  return total;
+  return recordsIn(await kafka.captureEnds(topicNames));
 }

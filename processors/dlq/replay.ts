@@ -3,7 +3,13 @@
 // processors' writes are idempotent, so replaying a letter twice does no harm.
 import type { DeadLetter } from '../platform/dead-letters';
 import { isInstant, isLocalDate } from '../rules/dates';
-import type { KafkaClient, KafkaRecord, OutgoingMessage } from '../platform/kafka';
+import {
+  rangesOf,
+  recordsIn,
+  type KafkaClient,
+  type KafkaRecord,
+  type OutgoingMessage,
+} from '../platform/kafka';
 import type { SchemaRegistryCodecs } from '../platform/registry';
 
 export interface ReplayFilter {
@@ -60,10 +66,7 @@ export async function replayDeadLetters(
   options: ReplayOptions = {},
 ): Promise<ReplaySummary> {
   const summary: ReplaySummary = { scanned: 0, selected: {}, replayed: 0, unreadable: [] };
-  let total = 0;
-  for (const { low, high } of (await deps.kafka.endOffsets(deps.dlqTopic)).values()) {
-    total += Number(BigInt(high) - BigInt(low));
-  }
+  const total = recordsIn(rangesOf(deps.dlqTopic, await deps.kafka.endOffsets(deps.dlqTopic)));
   const producer = options.dryRun ? null : await deps.kafka.createProducer();
   const partitions = new Map<string, number>();
   // The original partition keeps the letter beside its key's other records (Debezium and

@@ -12,10 +12,14 @@
 import type { EsClients } from './clients';
 import { randomUUID } from 'node:crypto';
 import { ElasticsearchRequestError, type ElasticsearchClient } from '../platform/elasticsearch';
-import type { RunningConsumer } from '../platform/kafka';
+import {
+  CatchUpTracker,
+  recordsIn,
+  type CatchUpRange,
+  type RunningConsumer,
+} from '../platform/kafka';
 import { ensureViews } from './bootstrap';
 import type { BulkWriterOptions, WriteTally } from './bulk-writer';
-import { CatchUpTracker, recordsBetween } from './catch-up';
 import { decodeRecords } from './decode';
 import { BULK_LOAD_SETTINGS, LIVE_SETTINGS } from './mappings';
 import { viewSetsOf, type ViewSet } from './view-sets';
@@ -86,14 +90,14 @@ export async function rebuild(
   const replay = new Replay(deps, sets, topic, indices);
   let swapped = false;
   try {
-    const ends = await kafka.endOffsets(topic);
-    deps.progress?.start(recordsBetween(ends), 'replaying');
+    const ends = await kafka.captureEnds([topic]);
+    deps.progress?.start(recordsIn(ends), 'replaying');
     await replay.start();
     await replay.reach(ends);
     phases.lap('replay');
     // Catch up with what was written meanwhile, so readers meet a fresh index at the swap.
     deps.progress?.phase('catching up');
-    await replay.reach(await kafka.endOffsets(topic));
+    await replay.reach(await kafka.captureEnds([topic]));
     for (const index of indices) {
       await es.putSettings(index, LIVE_SETTINGS);
       await es.refresh(index);
@@ -106,7 +110,7 @@ export async function rebuild(
     logger.info({ indices, previousIndices }, 'aliases swapped');
     phases.lap('swap');
     deps.progress?.phase('after swap');
-    await replay.reach(await kafka.endOffsets(topic));
+    await replay.reach(await kafka.captureEnds([topic]));
     for (const index of indices) await es.refresh(index);
     phases.lap('afterSwap');
   } catch (error) {
@@ -215,7 +219,8 @@ class Replay {
         topics: [this.topic],
         fromBeginning: true,
         commitOffsets: false,
-        onProgress: (_topic, partition, lastOffset) => this.tracker.observe(partition, lastOffset),
+        onProgress: (topic, partition, lastOffset) =>
+          this.tracker.observe(topic, partition, BigInt(lastOffset) + 1n),
       },
       async (batch) => {
         try {
@@ -224,7 +229,8 @@ class Replay {
           this.deadLettered += rejected.length;
           await this.writers.add(items, batch.heartbeat);
           // onProgress also reports marker-only batches; this covers consumers without it.
-          this.tracker.observe(batch.partition, batch.records[batch.records.length - 1].offset);
+          const last = batch.records[batch.records.length - 1];
+          this.tracker.observe(batch.topic, batch.partition, BigInt(last.offset) + 1n);
           this.records += batch.records.length;
           this.deps.progress?.advance(batch.records.length);
         } catch (error) {
@@ -236,7 +242,7 @@ class Replay {
   }
 
   /** Resolves when every record below `ends` is settled in the new index. */
-  async reach(ends: Map<number, { low: string; high: string }>): Promise<void> {
+  async reach(ends: CatchUpRange[]): Promise<void> {
     await this.tracker.waitFor(ends);
     await this.writers.flush();
   }

@@ -2,6 +2,7 @@
 // here so that they are visible as numbers, not only as log lines.
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { lag as lagBehind } from './kafka';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
@@ -135,9 +136,8 @@ export function startMetricsServer(
 }
 
 /**
- * The one lag computation: the end of the partition minus the position after the last
- * processed offset, transaction markers included, so a caught-up consumer reads 0 on
- * transactional and plain topics alike.
+ * The lag of the position after the last processed offset, transaction markers included, so
+ * a caught-up consumer reads 0 on transactional and plain topics alike.
  */
 export function setConsumerLag(
   processor: string,
@@ -146,7 +146,7 @@ export function setConsumerLag(
   lastOffset: string,
   highWatermark: string,
 ): number {
-  const lag = Math.max(0, Number(BigInt(highWatermark) - BigInt(lastOffset) - 1n));
+  const lag = Number(lagBehind(BigInt(lastOffset) + 1n, BigInt(highWatermark)));
   metrics.consumerLag.set({ processor, topic, partition: String(partition) }, lag);
   return lag;
 }

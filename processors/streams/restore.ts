@@ -2,7 +2,13 @@
 // reads only the changelog tail after its checkpoint; a missing, corrupt, truncated or
 // other-format store is discarded and rebuilt from the changelogs, never from the raw inputs.
 import { rmSync } from 'node:fs';
-import type { KafkaClient, KafkaRecord } from '../platform/kafka';
+import {
+  recordsIn,
+  type CatchUpRange,
+  type EndOffsets,
+  type KafkaClient,
+  type KafkaRecord,
+} from '../platform/kafka';
 import type { Logger } from '../platform/logger';
 import {
   UnusableStorageError,
@@ -64,9 +70,9 @@ export async function restoreTasks(
   reopen: (task: RestoringTask) => TaskStorage,
   onProgress: (progress: RestoreProgress) => void,
 ): Promise<number> {
-  const ranges: { topic: string; partition: number; from: bigint; to: bigint }[] = [];
+  const ranges: CatchUpRange[] = [];
   const owners = new Map<string, { task: RestoringTask; store: string }>();
-  const ends = new Map<string, Map<number, { low: string; high: string }>>();
+  const ends = new Map<string, EndOffsets>();
   for (const task of tasks) {
     for (const store of task.sub.stores) {
       const topic = changelogTopic(applicationId, store);
@@ -87,7 +93,7 @@ export async function restoreTasks(
       owners.set(`${topic}:${task.partition}`, { task, store });
     }
   }
-  const total = ranges.reduce((sum, range) => sum + Number(range.to - range.from), 0);
+  const total = recordsIn(ranges);
   let restored = 0;
   await kafka.readPartitions(
     ranges,

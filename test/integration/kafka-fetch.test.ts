@@ -1,6 +1,6 @@
-// Reading partitions by offset with no consumer group (processors/platform/kafka-fetch.ts), on
-// real Kafka: every record of every range, whatever the fetch size limits crowd out, and past
-// transaction markers.
+// Reading partitions by offset with no consumer group (processors/platform/kafka/
+// partition-fetcher.ts), on real Kafka: every record of every range, whatever the fetch size
+// limits crowd out, and past transaction markers.
 import { randomUUID } from 'node:crypto';
 import { kafkaConfig } from '../../processors/platform/config';
 import { KafkaClient, type KafkaRecord } from '../../processors/platform/kafka';

@@ -2,7 +2,7 @@
 // gives a key: repartition topics, co-partitioned inputs and the dead-letter replay rely on
 // it, and a change would scatter every key's state. Values computed with the implementation
 // that hashed with kafkajs's murmur2 directly.
-import { partitionForKey } from './kafka';
+import { partitionForKey } from './partitioner';
 
 describe('partitionForKey', () => {
   const known: [string, number[]][] = [

@@ -2,55 +2,21 @@
 // kafkajs lacks. State readers (a store restored from its changelog, a global table, a topic
 // read to its end) have nothing to coordinate and nothing to commit, so a group would only
 // cost a join before the first record and leave a group behind on the broker after a crash.
-// Built on kafkajs's cluster and fetch request, which kafkajs keeps private: they are used
-// here and nowhere else, so that swapping the client means rewriting this file and kafka.ts.
+// Built on kafkajs's private cluster and fetch request (cluster.ts) and its Batch, which
+// drops control records and aborted transactions as the group consumer does.
 import type { Kafka } from 'kafkajs';
-import type { KafkaRecord } from './kafka';
-import type { Logger } from './logger';
-
-/** The part of a decoded record (kafkajs's protocol decoder) this reader uses. */
-interface KafkajsRecord {
-  offset: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  timestamp: string;
-  headers: Record<string, Buffer | Buffer[] | undefined>;
-  isControlRecord?: boolean;
-  batchContext?: { firstOffset: string; lastOffsetDelta: number };
-}
-
-interface KafkajsPartitionData {
-  partition: number;
-  highWatermark: string;
-  lastStableOffset?: string;
-  abortedTransactions?: { producerId: string; firstOffset: string }[];
-  messages: KafkajsRecord[];
-}
-
-interface KafkajsBroker {
-  fetch(request: {
-    isolationLevel: number;
-    maxWaitTime: number;
-    minBytes: number;
-    maxBytes: number;
-    topics: {
-      topic: string;
-      partitions: { partition: number; fetchOffset: string; maxBytes: number }[];
-    }[];
-  }): Promise<{ responses: { topicName: string; partitions: KafkajsPartitionData[] }[] }>;
-}
-
-interface KafkajsCluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  addMultipleTargetTopics(topics: string[]): Promise<void>;
-  refreshMetadata(): Promise<void>;
-  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
-  findBroker(options: { nodeId: string }): Promise<KafkajsBroker>;
-  fetchTopicsOffset(
-    topics: { topic: string; fromBeginning: boolean; partitions: { partition: number }[] }[],
-  ): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
-}
+import {
+  createCluster,
+  READ_COMMITTED,
+  READ_UNCOMMITTED,
+  type KafkajsCluster,
+  type KafkajsPartitionData,
+  type KafkajsRecord,
+} from './cluster';
+import { errorType, METADATA_IN_MOTION } from './errors';
+import type { Logger } from '../logger';
+import { toKafkaRecord } from './records';
+import type { KafkaRecord } from './types';
 
 /** kafkajs's Batch: drops control records, and the records of aborted transactions. */
 interface KafkajsBatch {
@@ -95,16 +61,6 @@ export interface FetchOptions {
 
 const DEFAULT_FETCH_BYTES = 16 * 1024 * 1024;
 
-// Answers that mean "metadata moved or is not there yet" (a topic just created, a leader
-// moving): refresh it and ask again. kafkajs names error code 6 NOT_LEADER_FOR_PARTITION.
-export const METADATA_IN_MOTION = new Set([
-  'NOT_LEADER_OR_FOLLOWER',
-  'NOT_LEADER_FOR_PARTITION',
-  'UNKNOWN_TOPIC_OR_PARTITION',
-  'LEADER_NOT_AVAILABLE',
-  'FENCED_LEADER_EPOCH',
-  'KafkaJSTopicMetadataNotLoaded',
-]);
 /** Gives up after this long without a successful fetch (a bounded read only). */
 const BOUNDED_RETRY_MS = 60_000;
 /** Empty answers for a partition below its end before it is asked alone. */
@@ -152,12 +108,7 @@ export class PartitionFetcher {
   ) {}
 
   static async open(kafka: Kafka, options: FetchOptions): Promise<PartitionFetcher> {
-    const createCluster = Object.getOwnPropertySymbols(kafka)
-      .filter((symbol) => symbol.description === 'private:Kafka:createCluster')
-      .map((symbol) => (kafka as unknown as Record<symbol, unknown>)[symbol])[0] as
-      ((options: object) => KafkajsCluster) | undefined;
-    if (!createCluster) throw new Error('this kafkajs version has no cluster factory');
-    const cluster = createCluster({ isolationLevel: options.readCommitted ? 1 : 0 });
+    const cluster = createCluster(kafka, { isolationLevel: isolationOf(options) });
     await cluster.connect();
     return new PartitionFetcher(cluster, options);
   }
@@ -222,7 +173,7 @@ export class PartitionFetcher {
       try {
         return await this.fetchOnce(positions);
       } catch (error) {
-        const type = (error as { type?: string; name?: string }).type ?? (error as Error).name;
+        const type = errorType(error);
         if (type === 'OFFSET_OUT_OF_RANGE') {
           await this.resetToLogStart(positions);
           continue;
@@ -268,7 +219,7 @@ export class PartitionFetcher {
           })),
         }));
         const { responses } = await broker.fetch({
-          isolationLevel: this.options.readCommitted ? 1 : 0,
+          isolationLevel: isolationOf(this.options),
           maxWaitTime: alone ? 0 : (this.options.maxWaitMs ?? 250),
           minBytes: 1,
           maxBytes: fetchBytes,
@@ -372,36 +323,6 @@ export class PartitionFetcher {
   }
 }
 
-export function toKafkaRecord(
-  topic: string,
-  partition: number,
-  message: {
-    offset: string;
-    key?: Buffer | null;
-    value: Buffer | null;
-    timestamp: string;
-    headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
-  },
-): KafkaRecord {
-  return {
-    topic,
-    partition,
-    offset: message.offset,
-    key: message.key ?? null,
-    value: message.value ?? null,
-    headers: toHeaderBuffers(message.headers),
-    timestamp: message.timestamp,
-  };
-}
-
-function toHeaderBuffers(
-  headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined,
-): Record<string, Buffer> {
-  const result: Record<string, Buffer> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
-    const first = Array.isArray(value) ? value[0] : value;
-    result[name] = Buffer.isBuffer(first) ? first : Buffer.from(String(first));
-  }
-  return result;
+function isolationOf(options: FetchOptions): number {
+  return options.readCommitted ? READ_COMMITTED : READ_UNCOMMITTED;
 }
