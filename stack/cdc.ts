@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { connectorsDir, loadConnectors } from '../connectors/connectors';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectorStatus, registerConnectors, type RegisterResult } from '../connectors/register';
-import { Kafka, logLevel } from 'kafkajs';
+import { deleteTopicsWhere } from '../processors/platform/kafka';
 import { CONNECT_GROUP } from './connect';
 import { StackError } from './errors';
 import { MARIADB_ACCOUNTS, mariadbQuery, TCS_DATABASE } from './mariadb';
@@ -148,20 +148,12 @@ async function waitForStreaming(
  * tcs.tcs.* topics are left: they are the processors' input, and `down --purge` clears them.
  */
 export async function purgeCdcTopics(settings: StackSettings): Promise<string[]> {
-  const admin = new Kafka({
-    clientId: 'reval-stack-purge',
-    brokers: [`${settings.host}:${settings.ports.kafka}`],
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 1 },
-  }).admin();
-  try {
-    await admin.connect();
-    const doomed = (await admin.listTopics()).filter(
-      (topic) => topic.startsWith(`${CONNECT_GROUP}-`) || topic === 'tcs.schema-history',
-    );
-    if (doomed.length > 0) await admin.deleteTopics({ topics: doomed });
-    return doomed;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+  return deleteTopicsWhere(
+    {
+      clientId: 'reval-stack-purge',
+      brokers: [`${settings.host}:${settings.ports.kafka}`],
+      retries: 1,
+    },
+    (topic) => topic.startsWith(`${CONNECT_GROUP}-`) || topic === 'tcs.schema-history',
+  );
 }

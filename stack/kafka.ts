@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { clusterIsUp } from '../processors/platform/kafka';
 import { mavenFetch } from './fetch';
 import { logFile, serviceDir, type Service, type StackContext } from './service';
 import { VERSIONS, type StackSettings } from './settings';
@@ -132,21 +132,13 @@ export const kafka: Service = {
   },
 
   async probe(endpoint: string) {
-    const admin = new Kafka({
+    return clusterIsUp({
       clientId: 'reval-stack-probe',
       brokers: [endpoint],
-      logLevel: logLevel.NOTHING,
       connectionTimeout: 1000,
       requestTimeout: 3000,
-      retry: { retries: 0 },
-    }).admin();
-    try {
-      await admin.connect();
-      const cluster = await admin.describeCluster();
-      return cluster.brokers.length > 0 && cluster.controller !== null;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+      retries: 0,
+    });
   },
 
   dataDirs: (settings) => [serviceDir(settings, 'kafka')],

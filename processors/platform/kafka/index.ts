@@ -4,4 +4,5 @@
 export { KafkaClient } from './client';
 export { CatchUpTracker, hasRead, lag, rangesOf, recordsIn, type CatchUpRange } from './catch-up';
 export { partitionForKey } from './partitioner';
+export { clusterIsUp, deleteTopicsWhere, type QuietAdminOptions } from './quiet-admin';
 export type * from './types';
