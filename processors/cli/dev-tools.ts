@@ -52,7 +52,7 @@ export interface DevTools {
 }
 
 /** Where dev/index is, from processors/cli/ in the source tree or dist/processors/cli/ in a build. */
-export function devToolsEntry(): string {
+function devToolsEntry(): string {
   return join(__dirname, '..', '..', 'dev', 'index');
 }
 
