@@ -155,7 +155,7 @@ export function parseRow<S extends SourceName>(
   const complete = { ...Object.fromEntries(rowFields(source).map((f) => [f, undefined])), ...raw };
   const schema = ROW_SCHEMAS[source] as unknown as z.ZodType<RowsBySource[S]>;
   const result = schema.safeParse(complete);
-  if (!result.success) return refusalOf(source, 'row', complete, result.error);
+  if (!result.success) return rowRefusal(source, 'row', complete, result.error);
   return ok(result.data);
 }
 
@@ -166,7 +166,7 @@ export function parsePartialRow<S extends SourceName>(
 ): Result<Partial<RowsBySource[S]>, Refusal> {
   const schema = ROW_SCHEMAS[source].partial() as unknown as z.ZodType<Partial<RowsBySource[S]>>;
   const result = schema.safeParse(raw);
-  if (!result.success) return refusalOf(source, 'update', raw, result.error);
+  if (!result.success) return rowRefusal(source, 'update', raw, result.error);
   return ok(result.data);
 }
 
@@ -175,7 +175,7 @@ export function parsePartialRow<S extends SourceName>(
  * wrong, refuses the record in the words every edge uses (rules/identity.ts) and with its
  * problem, which is counted; otherwise every bad field is named.
  */
-function refusalOf(
+function rowRefusal(
   source: SourceName,
   what: 'row' | 'update',
   raw: object,
