@@ -4,7 +4,7 @@
 // with Debezium runs in test/integration/cdc-mariadb.test.ts.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_TOPICS } from '../processors/platform/config';
+import { DEFAULT_TOPICS } from '../processors/platform/topics';
 import { SOURCE_NAMES } from '../processors/connections/sources/changes';
 import { join } from 'node:path';
 import { connectorsDir, loadConnectors, masked, substitute, topicsProduced } from './connectors';

@@ -2,7 +2,8 @@
 // can read data written with its previous committed version.
 import { randomUUID } from 'node:crypto';
 import type { Schema } from 'avsc';
-import { registryConfig, topics, type Topics } from '../processors/platform/config';
+import { registryConfig } from '../processors/platform/config';
+import { topicsOf as topics, type Topics } from '../processors/platform/topics';
 import { SchemaRegistryCodecs } from '../processors/platform/registry';
 import { SCHEMA_FILES, readSchema, type SchemaName } from './catalog';
 import { backwardIncompatibility, previousCommittedSchema } from './compatibility';

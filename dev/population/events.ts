@@ -3,7 +3,7 @@
 // inputs, assembled straight from the population (not through the join), so tests can
 // check the stream's output against an independent reading of the same data.
 import { randomUUID } from 'node:crypto';
-import type { GmcDoctorState } from '../../processors/connections/state/gmc-doctor-state';
+import type { SyncedGmcState } from '../../processors/connections/state/gmc-doctor-state';
 import type { DoctorInputs } from '../../processors/rules/types';
 import { syntheticDoctor } from '../fake-gmc/synthetic';
 import { DebeziumEvents, type DebeziumMessage, type Format } from '../debezium';
@@ -84,8 +84,8 @@ export async function personEvents(
 }
 
 /** What GMC lists for the population: the fake GMC's seeded doctors, by body. */
-export function gmcStates(population: Population, requestTime: Date, seed = 1): GmcDoctorState[] {
-  const states: GmcDoctorState[] = [];
+export function gmcStates(population: Population, requestTime: Date, seed = 1): SyncedGmcState[] {
+  const states: SyncedGmcState[] = [];
   DESIGNATED_BODIES.forEach((designatedBody, bodyIndex) => {
     for (let i = 0; i < population.gmcDoctorsPerBody; i++) {
       const wire = syntheticDoctor(seed, bodyIndex, i);
@@ -105,7 +105,7 @@ export function gmcStates(population: Population, requestTime: Date, seed = 1): 
 }
 
 /** A gmc.doctors value as the GMC sync writes it (Avro record of schemas/gmc-doctor.avsc). */
-export function gmcDoctorRecord(state: GmcDoctorState, runId = randomUUID()) {
+export function gmcDoctorRecord(state: SyncedGmcState, runId = randomUUID()) {
   return {
     gmcReferenceNumber: state.gmcReferenceNumber,
     doctorFirstName: state.doctorFirstName,
@@ -128,7 +128,7 @@ export function gmcDoctorRecord(state: GmcDoctorState, runId = randomUUID()) {
 /** Each doctor's rule inputs, read directly from the population and the GMC states. */
 export function populationInputs(
   population: Population,
-  states: GmcDoctorState[],
+  states: SyncedGmcState[],
 ): Map<string, DoctorInputs> {
   const programmes = new Map(population.programmes.map((p) => [p.id, p]));
   const inputs = new Map<string, DoctorInputs>();

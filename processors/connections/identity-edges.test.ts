@@ -3,7 +3,7 @@
 // refused form is fed through every edge; a valid number with ASCII whitespace around it is
 // accepted everywhere, under the same trimmed key.
 import { DebeziumEvents } from '../../dev/debezium';
-import { decodeGmcDoctorsRecord } from '../gmc-fetch/gmc-doctors-record';
+import { decodeGmcDoctorsRecord } from '../gmc-fetch/gmc-doctors';
 import type { KafkaRecord } from '../platform/kafka';
 import { readDoctorsForDbResult } from '../platform/gmc-soap/parse';
 import type { SchemaRegistryCodecs } from '../platform/registry';
@@ -66,7 +66,7 @@ const edges: Record<string, (raw: string) => Promise<string | null> | string | n
     };
     // A tombstone: the key alone decides, and no registry is needed.
     const decoded = await decodeGmcDoctorsRecord(record, {} as SchemaRegistryCodecs);
-    return 'error' in decoded ? null : decoded.gmcNumber;
+    return decoded.ok ? decoded.value.gmcNumber : null;
   },
   'doctorsForDB _id': async (raw) => {
     const [message] = await events.mongoDocument(

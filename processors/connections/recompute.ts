@@ -12,16 +12,16 @@ import {
   kafkaConfig,
   registryConfig,
   timeZone,
-  topics as topicNames,
   type Env,
 } from '../platform/config';
+import { topicsOf as topicNames } from '../platform/topics';
 import { loadDesignatedBodies } from '../platform/designated-bodies';
 import { KafkaClient, recordsIn, type KafkaRecord, type OutgoingMessage } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
 import { SchemaRegistryCodecs } from '../platform/registry';
 import { stateBackend } from '../streams/backend';
 import { LocalRunner, type LocalOutput } from '../streams/local-runner';
-import { isUnreadable, type SubTopology } from '../streams/topology';
+import type { SubTopology } from '../streams/topology';
 import { VERSION_HEADER } from './connection-record';
 import { followProgrammes } from './programme-table';
 import type { ProgrammeRow } from './sources';
@@ -117,8 +117,15 @@ export async function recomputeConnections(
       const sub = readers.get(records[0].topic) as SubTopology<never>;
       for (const record of records) {
         const input = await sub.deserialize(record);
-        if (isUnreadable(input)) undecodable += 1;
-        else local.pipe(record.topic, record.key?.toString('utf8') ?? '', input, record.partition);
+        if (!input.ok) undecodable += 1;
+        else {
+          local.pipe(
+            record.topic,
+            record.key?.toString('utf8') ?? '',
+            input.value,
+            record.partition,
+          );
+        }
       }
       inputRecords += records.length;
       sinceCommit += records.length;

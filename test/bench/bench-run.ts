@@ -6,12 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { viewNames, type ViewNames } from '../../processors/es-sink/views';
-import {
-  elasticsearchConfig,
-  kafkaConfig,
-  topics,
-  type Env,
-} from '../../processors/platform/config';
+import { elasticsearchConfig, kafkaConfig, type Env } from '../../processors/platform/config';
+import { topicsOf as topics } from '../../processors/platform/topics';
 import { ElasticsearchClient } from '../../processors/platform/elasticsearch';
 import { KafkaClient } from '../../processors/platform/kafka';
 import { createLogger } from '../../processors/platform/logger';

@@ -6,12 +6,8 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  elasticsearchConfig,
-  kafkaConfig,
-  registryConfig,
-  topics as defaultTopics,
-} from '../../processors/platform/config';
+import { elasticsearchConfig, kafkaConfig, registryConfig } from '../../processors/platform/config';
+import { topicsOf as defaultTopics } from '../../processors/platform/topics';
 import { ElasticsearchClient } from '../../processors/platform/elasticsearch';
 import { KafkaClient } from '../../processors/platform/kafka';
 import { createLogger } from '../../processors/platform/logger';

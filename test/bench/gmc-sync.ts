@@ -13,11 +13,8 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import {
-  kafkaConfig,
-  registryConfig,
-  topics as topicNames,
-} from '../../processors/platform/config';
+import { kafkaConfig, registryConfig } from '../../processors/platform/config';
+import { topicsOf as topicNames } from '../../processors/platform/topics';
 import { GmcClient } from '../../processors/platform/gmc-soap';
 import { ENGLISH_AND_NI_DESIGNATED_BODIES } from '../../dev/fake-gmc';
 import { KafkaClient } from '../../processors/platform/kafka';

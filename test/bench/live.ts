@@ -6,7 +6,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { repartitionTopic, ROUTED_SOURCES, STAGES } from '../../processors/connections/topology';
-import type { Env, Topics } from '../../processors/platform/config';
+import type { Env } from '../../processors/platform/config';
+import type { Topics } from '../../processors/platform/topics';
 import type { KafkaClient } from '../../processors/platform/kafka';
 import { spawnReval, waitForOk, type RevalChild } from './child';
 import { OutputFollower } from './output';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import { repartitionTopic, ROUTED_SOURCES, STAGES } from '../../processors/connections/topology';
-import type { Topics } from '../../processors/platform/config';
+import type { Topics } from '../../processors/platform/topics';
 import type { Instance, LiveApp } from './live';
 
 export interface Holding {

@@ -13,15 +13,11 @@ import { randomUUID } from 'node:crypto';
 import { privateConnectorOverride } from '../support/private-connector';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Connection } from 'mysql2/promise';
-import { startConnections } from '../../processors/connections/processor';
-import { startEsSinkFromEnv } from '../../processors/es-sink/runtime';
+import { startFromEnv as startConnections } from '../../processors/connections/runtime';
+import { startFromEnv as startEsSinkFromEnv } from '../../processors/es-sink/runtime';
 import { viewNames } from '../../processors/es-sink/views';
-import {
-  elasticsearchConfig,
-  kafkaConfig,
-  topicVariable,
-  type Env,
-} from '../../processors/platform/config';
+import { elasticsearchConfig, kafkaConfig, type Env } from '../../processors/platform/config';
+import { topicVariable } from '../../processors/platform/topics';
 import { createElasticsearchClient } from '../../processors/platform/elasticsearch';
 import { loadDesignatedBodies } from '../../processors/platform/designated-bodies';
 import { addDays } from '../../processors/rules/dates';
@@ -155,7 +151,7 @@ async function startPipeline(
       clock: manualClock(`${TODAY}T10:00:00Z`),
     });
     stops.push(() => connections.stop());
-    const sink = await startEsSinkFromEnv(env);
+    const sink = await startEsSinkFromEnv({ env });
     stops.push(() => sink.stop());
     const bodies = loadDesignatedBodies({});
     return {

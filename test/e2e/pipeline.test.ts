@@ -5,10 +5,11 @@ import { removeViews } from '../support/leftovers';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startConnections, type RunningConnections } from '../../processors/connections/processor';
+import type { RunningConnections } from '../../processors/connections/processor';
+import { startFromEnv as startConnections } from '../../processors/connections/runtime';
 import { recomputeConnections } from '../../processors/connections/recompute';
 import { waitUntilViewsCaughtUp } from '../../processors/cli/views-caught-up';
-import { startEsSinkFromEnv } from '../../processors/es-sink/runtime';
+import { startFromEnv as startEsSinkFromEnv } from '../../processors/es-sink/runtime';
 import { viewNames } from '../../processors/es-sink/views';
 import { createElasticsearchClient } from '../../processors/platform/elasticsearch';
 import { elasticsearchConfig, type Env } from '../../processors/platform/config';
@@ -71,7 +72,7 @@ describe('the pipeline, end to end', () => {
   }
 
   async function runSink(): Promise<void> {
-    const sink = await startEsSinkFromEnv(env);
+    const sink = await startEsSinkFromEnv({ env });
     stops.push(() => sink.stop());
   }
 

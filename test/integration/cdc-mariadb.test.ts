@@ -9,7 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { privateConnectorOverride } from '../support/private-connector';
 import { createConnection, type Connection } from 'mysql2/promise';
-import { kafkaConfig, registryConfig, topics } from '../../processors/platform/config';
+import { kafkaConfig, registryConfig } from '../../processors/platform/config';
+import { topicsOf as topics } from '../../processors/platform/topics';
 import { KafkaClient, type KafkaRecord } from '../../processors/platform/kafka';
 import { SchemaRegistryCodecs } from '../../processors/platform/registry';
 import {

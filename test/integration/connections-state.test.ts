@@ -3,7 +3,8 @@
 // on restored state. Each case checks the records against the rules applied to the inputs.
 import { readdirSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startConnections, type RunningConnections } from '../../processors/connections/processor';
+import type { RunningConnections } from '../../processors/connections/processor';
+import { startFromEnv as startConnections } from '../../processors/connections/runtime';
 import {
   expectConnectionsMatch,
   expectedConnections,

@@ -1,7 +1,8 @@
 // The connections processor on real Kafka and the real schema registry: Debezium events and
 // GMC states in, reval.connections out, checked against the rules applied to an independent
 // reading of the same population.
-import { startConnections, type RunningConnections } from '../../processors/connections/processor';
+import type { RunningConnections } from '../../processors/connections/processor';
+import { startFromEnv as startConnections } from '../../processors/connections/runtime';
 import { DLQ_HEADERS } from '../../processors/platform/dead-letters';
 import { generatePopulation } from '../../dev/population';
 import {

@@ -5,17 +5,17 @@ import {
   elasticsearchConfig,
   kafkaConfig,
   registryConfig,
-  topics as defaultTopics,
   type ElasticsearchConfig,
-  type Topics,
 } from '../../processors/platform/config';
+import { topicsOf as defaultTopics, type Topics } from '../../processors/platform/topics';
 import { DeadLetterQueue, DLQ_HEADERS } from '../../processors/platform/dead-letters';
 import { ElasticsearchClient } from '../../processors/platform/elasticsearch';
 import { KafkaClient, type KafkaRecord } from '../../processors/platform/kafka';
 import { createLogger } from '../../processors/platform/logger';
 import { SchemaRegistryCodecs } from '../../processors/platform/registry';
 import { VERSION_HEADER, type ConnectionRecord } from '../../processors/es-sink/doctor-document';
-import { startEsSink, type RunningEsSink } from '../../processors/es-sink/topology';
+import { start as startEsSink } from '../../processors/es-sink/processor';
+import type { RunningProcessor as RunningEsSink } from '../../processors/platform/running';
 import { viewSetsOf, type ViewSet } from '../../processors/es-sink/view-sets';
 import {
   allAliases,

@@ -6,17 +6,16 @@ import {
   kafkaConfig,
   mongoConfig,
   registryConfig,
-  topics as topicNames,
   type Env,
-  type Topics,
 } from '../../processors/platform/config';
+import { topicsOf as topicNames, type Topics } from '../../processors/platform/topics';
 import { GmcClient } from '../../processors/platform/gmc-soap';
 import { FakeGmc, type FakeGmcOptions } from '../../dev/fake-gmc';
 import { capturingLogger } from '../../processors/platform/gmc-soap/test-support';
 import { KafkaClient } from '../../processors/platform/kafka';
 import { connectMongo, type MongoConnection } from '../../processors/platform/mongodb';
 import { SchemaRegistryCodecs } from '../../processors/platform/registry';
-import type { GmcDoctorState } from '../../processors/gmc-fetch/state';
+import type { GmcDoctorState } from '../../processors/gmc-fetch/gmc-doctors';
 import type { GmcSyncRunReport } from '../../processors/gmc-fetch/report';
 import {
   runGmcSync,

@@ -3,7 +3,7 @@
 // and doctors-sync into doctorsForDB. And a run where one body fails, by the CLI.
 import { buildProgram } from '../../processors/cli/main';
 import { UserError } from '../../processors/cli/errors';
-import { startDoctorsSync } from '../../processors/doctors-sync/processor';
+import { startFromEnv as startDoctorsSync } from '../../processors/doctors-sync/runtime';
 import { describeWithServices } from '../harness/endpoints';
 import { gmcWorld, waitFor, type GmcWorld } from './gmc-harness';
 

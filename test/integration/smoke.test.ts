@@ -6,8 +6,8 @@ import {
   kafkaConfig,
   mongoConfig,
   registryConfig,
-  topics,
 } from '../../processors/platform/config';
+import { topicsOf as topics } from '../../processors/platform/topics';
 import { createElasticsearchClient } from '../../processors/platform/elasticsearch';
 import { KafkaClient, type KafkaRecord } from '../../processors/platform/kafka';
 import { connectMongo } from '../../processors/platform/mongodb';

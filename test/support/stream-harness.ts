@@ -6,16 +6,14 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ConnectionRecord } from '../../processors/connections/connection-record';
 import { VERSION_HEADER } from '../../processors/connections/connection-record';
+import { kafkaConfig, registryConfig, type Env } from '../../processors/platform/config';
 import {
   DEFAULT_TOPICS,
-  kafkaConfig,
-  registryConfig,
   topicVariable,
-  topics,
-  type Env,
+  topicsOf as topics,
   type TopicName,
   type Topics,
-} from '../../processors/platform/config';
+} from '../../processors/platform/topics';
 import {
   KafkaClient,
   type KafkaRecord,

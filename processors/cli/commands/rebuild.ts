@@ -8,7 +8,7 @@ import {
   REBUILD_PROCESSOR,
   type RebuildReport,
 } from '../../es-sink/rebuild';
-import { connectEsRuntime } from '../../es-sink/runtime';
+import { openRuntime as openEsRuntime } from '../../es-sink/runtime';
 import { UserError } from '../errors';
 
 /** The connections processor's one-shot recompute, loaded only for --from-sources. */
@@ -42,7 +42,7 @@ export function register(program: Command): void {
       'first recompute reval.connections from the CDC and GMC topics (fresh state)',
     )
     .action(async (options: { keepOld?: boolean; fromSources?: boolean }) => {
-      const runtime = await connectEsRuntime(process.env, REBUILD_PROCESSOR);
+      const runtime = await openEsRuntime({ processor: REBUILD_PROCESSOR });
       try {
         const report = await rebuild(
           { keepOld: options.keepOld === true, fromSources: options.fromSources === true },
