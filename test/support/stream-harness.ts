@@ -11,6 +11,8 @@ import {
   DEFAULT_TOPICS,
   topicVariable,
   topicsOf as topics,
+  topicSpecs,
+  TOPIC_NAMES,
   type TopicName,
   type Topics,
 } from '../../processors/platform/topics';
@@ -80,13 +82,8 @@ export async function createStreamHarness(env: Env = privateTopicsEnv()): Promis
     },
     registrar: codecs,
   });
-  await kafka.ensureTopics(
-    (Object.keys(DEFAULT_TOPICS) as TopicName[]).map((name) => ({
-      topic: topicNames[name],
-      compacted: name !== 'dlq' && name !== 'gmcSyncRuns',
-      partitions: name === 'connections' ? 3 : 1,
-    })),
-  );
+  // As the processors create them (the topic catalogue), with reval.connections in 3 partitions.
+  await kafka.ensureTopics(topicSpecs(topicNames, TOPIC_NAMES, 3));
   const producer = await kafka.createProducer();
 
   const readAll = async (topic: string) => {
