@@ -3,7 +3,7 @@
 import { decodeGmcDoctor } from './gmc-doctors-source';
 import { INPUT_SOURCES, type InputSource } from './inputs';
 import type { Change } from './sources';
-import { decodeChange } from './sources/decode';
+import { decodeChange } from './sources';
 import type { GmcChange } from './state/gmc-doctor-state';
 import { gmcNumberOf, type GmcNumberProblem } from '../rules/identity';
 import type { KafkaClient, KafkaRecord } from '../platform/kafka';

@@ -15,7 +15,6 @@ import { KafkaClient, type KafkaRecord } from '../../processors/platform/kafka';
 import { SchemaRegistryCodecs } from '../../processors/platform/registry';
 import {
   decodeChange,
-  isDecodeError,
   type Change,
   type MySqlSourceName,
 } from '../../processors/connections/sources';
@@ -168,10 +167,10 @@ async function readAll(
     records.sort((a, b) => Number(BigInt(a.offset) - BigInt(b.offset)));
     for (const record of records) {
       const change = await decodeChange(SOURCE_OF[table], record, codecs);
-      if (isDecodeError(change)) {
-        throw new Error(`dead letter on ${topic}@${record.offset}: ${change.error}`);
+      if (!change.ok) {
+        throw new Error(`dead letter on ${topic}@${record.offset}: ${change.error.reason}`);
       }
-      decoded.push({ table, record, change });
+      decoded.push({ table, record, change: change.value });
     }
   }
   return decoded;

@@ -1,7 +1,7 @@
 // The one shape every CDC input takes after the edge (docs/design.md principle 2): a keyed upsert,
 // delete or — for MongoDB updates that carry no full document — patch of a typed row.
 // Nothing past this file knows whether a row came as Avro or JSON, snapshot or stream.
-import type { GmcNumber, GmcNumberProblem } from '../../rules/identity';
+import type { GmcNumber } from '../../rules/identity';
 import type { LocalDate } from '../../rules/dates';
 import type {
   ProgrammeMembershipType,
@@ -222,18 +222,3 @@ export type Patch<S extends MongoSourceName = MongoSourceName> = {
 }[S];
 
 export type Change = Upsert | Delete | Patch;
-
-/**
- * @deprecated The edge's old answer shape, kept only while test/integration/cdc-mariadb.test.ts
- * still reads it; the edge answers `Result<Change, Refusal>` (platform/result.ts).
- */
-export interface DecodeError {
-  error: string;
-  /** Set when the reason is the GMC number the record names: counted in a metric. */
-  gmcNumberProblem?: GmcNumberProblem;
-}
-
-/** @deprecated See DecodeError. */
-export function isDecodeError(result: Change | DecodeError): result is DecodeError {
-  return 'error' in result;
-}
