@@ -50,7 +50,8 @@ export function gmcNumberProblemOf(decoded: DecodedInput): GmcNumberProblem | un
   if (!decoded.ok) return decoded.error.gmcNumberProblem;
   const change = decoded.value;
   if (change.source === 'gmcDetails' && change.op === 'upsert') {
-    return gmcNumberOf(change.row.gmcNumber).problem;
+    const verdict = gmcNumberOf(change.row.gmcNumber);
+    return verdict.ok ? undefined : verdict.error;
   }
   return undefined;
 }

@@ -37,10 +37,10 @@ export async function decodeGmcDoctorsRecord(
 ): Promise<Result<GmcDoctorsRecord, Refusal>> {
   const rawKey = record.key?.toString('utf8');
   const verdict = gmcNumberOf(rawKey);
-  if (verdict.problem !== undefined) {
-    return refuse(gmcNumberRefusal('gmc.doctors key', rawKey, verdict.problem), verdict.problem);
+  if (!verdict.ok) {
+    return refuse(gmcNumberRefusal('gmc.doctors key', rawKey, verdict.error), verdict.error);
   }
-  const { gmcNumber } = verdict;
+  const gmcNumber = verdict.value;
   if (record.value === null) return ok({ gmcNumber, state: null });
   if (!isRegistryEncoded(record.value))
     return refuse('gmc.doctors value is not registry-framed Avro');

@@ -29,10 +29,10 @@ const optional = <T extends z.ZodType>(schema: T) => schema.nullable().default(n
 // the stream refuses, and keys the doctor by the same trimmed number.
 const gmcReferenceNumber = z.string().transform((value, ctx) => {
   const verdict = gmcNumberOf(value);
-  if (verdict.problem === undefined) return verdict.gmcNumber;
+  if (verdict.ok) return verdict.value;
   ctx.addIssue({
     code: 'custom',
-    message: `${JSON.stringify(value)} is not a valid GMC number (${verdict.problem})`,
+    message: `${JSON.stringify(value)} is not a valid GMC number (${verdict.error})`,
   });
   return z.NEVER;
 });

@@ -25,7 +25,8 @@ describe('GMC reference numbers (docs/rules.md §3)', () => {
     [undefined, 'missing', undefined],
   ])('%j → %s', (raw, problem, gmcNumber) => {
     expect(gmcNumberProblem(raw)).toBe(problem);
-    expect(gmcNumberOf(raw).gmcNumber).toBe(gmcNumber);
+    const verdict = gmcNumberOf(raw);
+    expect(verdict.ok ? verdict.value : undefined).toBe(gmcNumber);
   });
 });
 

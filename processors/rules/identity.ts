@@ -5,6 +5,8 @@
 // GMC's SOAP answers, `reval evaluate`) turns it into a GmcNumber here, so one input gets one
 // verdict whichever way it arrives.
 
+import { err, ok, type Result } from '../platform/result';
+
 declare const gmcNumberBrand: unique symbol;
 
 /** A GMC reference number that may key a doctor: only `gmcNumberOf` makes one. */
@@ -12,9 +14,8 @@ export type GmcNumber = string & { readonly [gmcNumberBrand]: true };
 
 export type GmcNumberProblem = 'missing' | 'placeholder' | 'non-breaking space';
 
-export type GmcNumberVerdict =
-  | { gmcNumber: GmcNumber; problem?: undefined }
-  | { gmcNumber?: undefined; problem: GmcNumberProblem };
+/** The identity function's verdict: the number that keys the doctor, or why it cannot. */
+export type GmcNumberVerdict = Result<GmcNumber, GmcNumberProblem>;
 
 const PLACEHOLDER_GMC_NUMBERS = ['unknown', 'na', 'n/a'];
 
@@ -29,17 +30,18 @@ const ASCII_EDGE_WHITESPACE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g;
 const NON_BREAKING_SPACE = /[\u00a0\u2007\u202f\ufeff]/;
 
 export function gmcNumberOf(raw: string | null | undefined): GmcNumberVerdict {
-  if (raw === null || raw === undefined) return { problem: 'missing' };
-  if (NON_BREAKING_SPACE.test(raw)) return { problem: 'non-breaking space' };
+  if (raw === null || raw === undefined) return err('missing');
+  if (NON_BREAKING_SPACE.test(raw)) return err('non-breaking space');
   const trimmed = raw.replace(ASCII_EDGE_WHITESPACE, '');
-  if (trimmed === '') return { problem: 'missing' };
-  if (PLACEHOLDER_GMC_NUMBERS.includes(trimmed.toLowerCase())) return { problem: 'placeholder' };
-  return { gmcNumber: trimmed as GmcNumber };
+  if (trimmed === '') return err('missing');
+  if (PLACEHOLDER_GMC_NUMBERS.includes(trimmed.toLowerCase())) return err('placeholder');
+  return ok(trimmed as GmcNumber);
 }
 
 /** Why a GMC reference number cannot key a doctor, or null when it can. */
 export function gmcNumberProblem(raw: string | null | undefined): GmcNumberProblem | null {
-  return gmcNumberOf(raw).problem ?? null;
+  const verdict = gmcNumberOf(raw);
+  return verdict.ok ? null : verdict.error;
 }
 
 /** The reason a record with this number is refused, as the dead-letter queue shows it. */

@@ -22,8 +22,8 @@ export const DESIGNATED_BODIES = buildDesignatedBodyMap(designatedBodyTable);
 /** A GMC number as the identity function gives it; a number it refuses fails the test. */
 export function gmc(raw: string): GmcNumber {
   const verdict = gmcNumberOf(raw);
-  if (verdict.problem !== undefined) throw new Error(`not a GMC number: ${verdict.problem}`);
-  return verdict.gmcNumber;
+  if (!verdict.ok) throw new Error(`not a GMC number: ${verdict.error}`);
+  return verdict.value;
 }
 
 /** Yorkshire and the Humber, and Kent, Surrey and Sussex. */

@@ -85,11 +85,11 @@ export const nullableBoolean = nullable(
  */
 export const gmcNumber = text.transform((value, ctx): GmcNumber => {
   const verdict = gmcNumberOf(value);
-  if (verdict.problem === undefined) return verdict.gmcNumber;
+  if (verdict.ok) return verdict.value;
   ctx.addIssue({
     code: 'custom',
-    message: `invalid GMC number (${verdict.problem}): ${JSON.stringify(value)}`,
-    params: { gmcNumberProblem: verdict.problem },
+    message: `invalid GMC number (${verdict.error}): ${JSON.stringify(value)}`,
+    params: { gmcNumberProblem: verdict.error },
   });
   return z.NEVER;
 });

@@ -41,11 +41,8 @@ export function normaliseEnvelope(
 function withCheckedKey(change: Change): Result<Change, Refusal> {
   if (change.source !== 'doctorsForDB' || change.op === 'upsert') return ok(change);
   const verdict = gmcNumberOf(change.key);
-  if (verdict.problem !== undefined) {
-    return refuse(
-      gmcNumberRefusal('doctorsForDB _id', change.key, verdict.problem),
-      verdict.problem,
-    );
+  if (!verdict.ok) {
+    return refuse(gmcNumberRefusal('doctorsForDB _id', change.key, verdict.error), verdict.error);
   }
-  return ok({ ...change, key: verdict.gmcNumber });
+  return ok({ ...change, key: verdict.value });
 }

@@ -90,10 +90,10 @@ export function applyPersonChange(
 
 /** The person's GMC number when it makes them a doctor here (docs/rules.md §3), else null. */
 function validGmcNumberOf(state: PersonState): GmcNumber | null {
-  const { gmcNumber } = gmcNumberOf(state.gmcDetails?.row?.gmcNumber);
-  if (gmcNumber === undefined) return null;
+  const verdict = gmcNumberOf(state.gmcDetails?.row?.gmcNumber);
+  if (!verdict.ok) return null;
   if (isDummyOrPlaceholderRole(state.person?.row?.role)) return null;
-  return gmcNumber;
+  return verdict.value;
 }
 
 function tisPersonRecord(personId: number, state: PersonState): TisPersonRecord {

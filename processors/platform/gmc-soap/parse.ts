@@ -114,17 +114,17 @@ function readDoctor(
   // refuse the number (docs/rules.md §3).
   const rawNumber = untrimmedText(entry.GMCReferenceNumber);
   const verdict = gmcNumberOf(rawNumber);
-  if (verdict.problem !== undefined) {
+  if (!verdict.ok) {
     warnings.push(
-      verdict.problem === 'missing'
+      verdict.error === 'missing'
         ? 'a doctor without GMCReferenceNumber was skipped'
-        : `a doctor was skipped: ${gmcNumberRefusal('GMCReferenceNumber', rawNumber, verdict.problem)}`,
+        : `a doctor was skipped: ${gmcNumberRefusal('GMCReferenceNumber', rawNumber, verdict.error)}`,
     );
-    countInvalidGmcNumber('gmc-fetch', 'GetDoctorsForDB', verdict.problem);
+    countInvalidGmcNumber('gmc-fetch', 'GetDoctorsForDB', verdict.error);
     return null;
   }
   // Unique per doctor: detached, not pooled.
-  const gmcReferenceNumber = detached(verdict.gmcNumber);
+  const gmcReferenceNumber = detached(verdict.value);
   const date = (name: 'SubmissionDate' | 'DateAdded'): string | null => {
     const raw = text(entry[name]);
     const iso = isoDateFromGmc(raw);
