@@ -77,7 +77,7 @@ export async function startDemo(env: Env, options: DemoOptions): Promise<Demo> {
       }
       const everyone = demoDoctors(population, gmc);
       say('running a GMC sync against the fake GMC');
-      const sync = openGmcSync({ env, processor: 'gmc-sync' });
+      const sync = await openGmcSync({ env, processor: 'gmc-sync' });
       try {
         const result = await runGmcSync(sync.sync, runOptionsFromConfig(sync.config));
         say(`GMC sync ${result.report.status}: ${result.changes.length} doctors changed`);

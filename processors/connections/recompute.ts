@@ -7,18 +7,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Env } from '../platform/config';
 import {
-  connectionsConfig,
-  kafkaConfig,
-  registryConfig,
-  timeZone,
-  type Env,
-} from '../platform/config';
-import { topicsOf as topicNames } from '../platform/topics';
-import { loadDesignatedBodies } from '../platform/designated-bodies';
-import { KafkaClient, recordsIn, type KafkaRecord, type OutgoingMessage } from '../platform/kafka';
-import { createLogger } from '../platform/logger';
-import { SchemaRegistryCodecs } from '../platform/registry';
+  recordsIn,
+  type KafkaClient,
+  type KafkaRecord,
+  type OutgoingMessage,
+} from '../platform/kafka';
 import { stateBackend } from '../streams/backend';
 import { LocalRunner, type LocalOutput } from '../streams/local-runner';
 import type { SubTopology } from '../streams/topology';
@@ -27,7 +22,8 @@ import { followProgrammes } from './programme-table';
 import type { ProgrammeRow } from './sources';
 import { reconcileDoctor, rememberWritten, type DoctorsSettings } from './tasks/doctors';
 import { connectionsTopology, ROUTED_SOURCES, STAGES } from './topology';
-import { decodeInput, ensureConnectionsTopics } from './wiring';
+import { openRuntime } from './runtime';
+import { decodeInput } from './wiring';
 
 export interface RecomputeReport {
   topic: string;
@@ -41,17 +37,17 @@ export async function recomputeConnections(
   env: Env = process.env,
   now = new Date(),
 ): Promise<RecomputeReport> {
-  const logger = createLogger('recompute');
-  const topics = topicNames(env);
-  const settings = connectionsConfig(env);
-  const kafka = new KafkaClient(kafkaConfig(env), logger);
-  const codecs = new SchemaRegistryCodecs(registryConfig(env), topics);
+  // The live processor's dependencies; its dead-letter queue stays unused (see below).
+  const { kafka, producer, codecs, topics, logger, settings, close } = await openRuntime({
+    env,
+    processor: 'recompute',
+  });
   const stateDir = mkdtempSync(join(tmpdir(), 'reval-recompute-'));
   const touched = new Set<string>();
   const programmes = new Map<number, ProgrammeRow>();
   const doctors: DoctorsSettings = {
-    designatedBodies: loadDesignatedBodies(env),
-    timeZone: timeZone(env),
+    designatedBodies: settings.designatedBodies,
+    timeZone: settings.timeZone,
     programmes,
     defer: (gmc) => touched.add(gmc),
   };
@@ -60,13 +56,10 @@ export async function recomputeConnections(
   const outputs: LocalOutput[] = [];
   let runner: LocalRunner | undefined;
   try {
-    await ensureConnectionsTopics(kafka, topics, settings.partitions);
-    await codecs.register('connection');
-    const partitions = await kafka.partitionCount(topics.connections);
     const topology = connectionsTopology({
-      applicationId: `${settings.groupId}-recompute`,
+      applicationId: `${settings.applicationId}-recompute`,
       topics,
-      partitions,
+      partitions: settings.partitions,
       doctors,
       decodeSource: (source, record) => decodeInput(source, record, codecs),
       encodeConnection: (record) => codecs.encode('connection', record),
@@ -143,29 +136,24 @@ export async function recomputeConnections(
     local.commit();
 
     // Every doctor named by an input or by reval.connections, derived once.
-    const producer = await kafka.createProducer();
     let written = 0;
-    try {
-      const keys = [...touched];
-      for (let i = 0; i < keys.length; i += 2_000) {
-        local.punctuateByKey(STAGES.doctors, keys.slice(i, i + 2_000), (gmc, context) =>
-          reconcileDoctor(gmc, context, { ...doctors, defer: undefined }),
-        );
-        local.commit();
-        const messages: OutgoingMessage[] = [];
-        for (const { sink, key, value, partition } of outputs.splice(0)) {
-          messages.push({
-            key,
-            partition,
-            value: value === null ? null : await sink.serialize(value as never),
-            headers: value === null ? undefined : sink.headers?.(value as never),
-          });
-        }
-        await producer.send(topics.connections, messages);
-        written += messages.length;
+    const keys = [...touched];
+    for (let i = 0; i < keys.length; i += 2_000) {
+      local.punctuateByKey(STAGES.doctors, keys.slice(i, i + 2_000), (gmc, context) =>
+        reconcileDoctor(gmc, context, { ...doctors, defer: undefined }),
+      );
+      local.commit();
+      const messages: OutgoingMessage[] = [];
+      for (const { sink, key, value, partition } of outputs.splice(0)) {
+        messages.push({
+          key,
+          partition,
+          value: value === null ? null : await sink.serialize(value as never),
+          headers: value === null ? undefined : sink.headers?.(value as never),
+        });
       }
-    } finally {
-      await producer.disconnect();
+      await producer.send(topics.connections, messages);
+      written += messages.length;
     }
     const report = {
       topic: topics.connections,
@@ -178,7 +166,7 @@ export async function recomputeConnections(
     return report;
   } finally {
     runner?.close();
-    await kafka.disconnect();
+    await close();
     rmSync(stateDir, { recursive: true, force: true });
   }
 }

@@ -8,16 +8,13 @@ import {
   timeZone,
   type Env,
 } from '../platform/config';
-import { DeadLetterQueue } from '../platform/dead-letters';
+import { openDeadLetteringClients, withClients } from '../platform/clients';
 import { loadDesignatedBodies } from '../platform/designated-bodies';
-import { KafkaClient } from '../platform/kafka';
-import { createLogger } from '../platform/logger';
-import { SchemaRegistryCodecs } from '../platform/registry';
 import { launch, type OpenedRuntime } from '../platform/running';
 import { topicsOf } from '../platform/topics';
 import type { Clock } from './midnight';
 import { PROCESSOR, start, type ConnectionsDeps, type RunningConnections } from './processor';
-import { ensureConnectionsTopics } from './wiring';
+import { connectionsTopicSpecs } from './wiring';
 
 export interface ConnectionsOptions {
   env?: Env;
@@ -27,6 +24,8 @@ export interface ConnectionsOptions {
   groupId?: string;
   /** Overrides CONNECTIONS_PARTITIONS when this process creates reval.connections. */
   partitions?: number;
+  /** Names the logs and dead letters: `connections`, or `recompute` for a rebuild. */
+  processor?: string;
 }
 
 export async function openRuntime(
@@ -37,43 +36,30 @@ export async function openRuntime(
   const connections = connectionsConfig(env);
   const zone = timeZone(env);
   const designatedBodies = loadDesignatedBodies(env);
-  const kafkaSettings = kafkaConfig(env);
-  const registrySettings = registryConfig(env);
-
-  const logger = createLogger(PROCESSOR);
-  const kafka = new KafkaClient(kafkaSettings, logger);
-  const codecs = new SchemaRegistryCodecs(registrySettings, topics);
-  try {
-    await ensureConnectionsTopics(kafka, topics, options.partitions ?? connections.partitions);
+  const clients = await openDeadLetteringClients({
+    processor: options.processor ?? PROCESSOR,
+    kafka: kafkaConfig(env),
+    registry: registryConfig(env),
+    topics,
+    ensureTopics: connectionsTopicSpecs(topics, options.partitions ?? connections.partitions),
+  });
+  return withClients(clients, async ({ kafka, codecs }) => {
     await codecs.register('connection');
-    // The topic may predate this process: its partitions, not the setting, are the truth.
-    const partitions = await kafka.partitionCount(topics.connections);
-    const producer = await kafka.createProducer();
     return {
-      kafka,
-      producer,
-      codecs,
-      deadLetters: new DeadLetterQueue(producer, codecs, topics.dlq, PROCESSOR, logger, kafka),
+      ...clients,
       topics,
-      logger,
       clock: options.clock ?? { now: () => new Date() },
       settings: {
         applicationId: options.groupId ?? connections.groupId,
-        partitions,
+        // The topic may predate this process: its partitions, not the setting, are the truth.
+        partitions: await kafka.partitionCount(topics.connections),
         stateDir: connections.stateDir,
         timeZone: zone,
         designatedBodies,
         reevaluationCheckMs: options.reevaluationCheckMs ?? 30_000,
       },
-      close: async () => {
-        await producer.disconnect();
-        await kafka.disconnect();
-      },
     };
-  } catch (error) {
-    await kafka.disconnect().catch(() => undefined);
-    throw error;
-  }
+  });
 }
 
 /** `reval run connections`: the processor on dependencies from the environment. */

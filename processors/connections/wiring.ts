@@ -6,10 +6,10 @@ import type { Change } from './sources';
 import { decodeChange } from './sources';
 import type { GmcChange } from './state/gmc-doctor-state';
 import { gmcNumberOf, type GmcNumberProblem } from '../rules/identity';
-import type { KafkaClient, KafkaRecord } from '../platform/kafka';
+import type { KafkaRecord } from '../platform/kafka';
 import type { SchemaRegistryCodecs } from '../platform/registry';
 import type { Refusal, Result } from '../platform/result';
-import { topicSpecs, type Topics } from '../platform/topics';
+import { topicSpecs, type TopicSpec, type Topics } from '../platform/topics';
 
 export function inputTopicsOf(topics: Topics): Map<string, InputSource> {
   return new Map(INPUT_SOURCES.map((source) => [topics[source], source]));
@@ -19,14 +19,8 @@ export function inputTopicsOf(topics: Topics): Map<string, InputSource> {
  * Every catalogue topic connections reads or writes. Debezium normally creates its inputs;
  * creating them as the catalogue says lets the stack start first.
  */
-export async function ensureConnectionsTopics(
-  kafka: KafkaClient,
-  topics: Topics,
-  partitions: number,
-): Promise<void> {
-  await kafka.ensureTopics(
-    topicSpecs(topics, [...INPUT_SOURCES, 'connections', 'dlq'], partitions),
-  );
+export function connectionsTopicSpecs(topics: Topics, partitions: number): TopicSpec[] {
+  return topicSpecs(topics, [...INPUT_SOURCES, 'connections', 'dlq'], partitions);
 }
 
 export type DecodedInput = Result<Change | GmcChange, Refusal>;

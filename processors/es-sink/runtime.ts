@@ -9,11 +9,8 @@ import {
   registryConfig,
   type Env,
 } from '../platform/config';
-import { DeadLetterQueue } from '../platform/dead-letters';
+import { openDeadLetteringClients } from '../platform/clients';
 import { ElasticsearchClient } from '../platform/elasticsearch';
-import { KafkaClient } from '../platform/kafka';
-import { createLogger } from '../platform/logger';
-import { SchemaRegistryCodecs } from '../platform/registry';
 import { launch, type OpenedRuntime, type RunningProcessor } from '../platform/running';
 import { topicSpecs, topicsOf } from '../platform/topics';
 import { PROCESSOR, start, type EsSinkDeps } from './processor';
@@ -21,7 +18,7 @@ import { viewNamesOfEnv } from './view-sets';
 
 export interface EsSinkOptions {
   env?: Env;
-  /** Names the dead letters' origin: `es-sink`, or `es-rebuild` for the rebuild. */
+  /** Names the logs and dead letters: `es-sink`, or `es-rebuild` for the rebuild. */
   processor?: string;
   /** Overrides ES_SINK_GROUP_ID. */
   groupId?: string;
@@ -31,44 +28,31 @@ export type EsRuntime = EsSinkDeps & { bulk: { maxActions: number; maxInFlight: 
 
 export async function openRuntime(options: EsSinkOptions = {}): Promise<EsRuntime & OpenedRuntime> {
   const env = options.env ?? process.env;
-  const processor = options.processor ?? PROCESSOR;
   const topics = topicsOf(env);
-  const kafkaSettings = kafkaConfig(env);
-  const registrySettings = registryConfig(env);
   const esSettings = elasticsearchConfig(env);
   const viewSettings = elasticsearchViewsConfig(env);
   const viewNames = viewNamesOfEnv(env);
-  const connectionsPartitions = connectionsConfig(env).partitions;
   const groupId = options.groupId ?? env.ES_SINK_GROUP_ID ?? 'reval-es-sink';
-
-  const logger = createLogger(processor);
-  const kafka = new KafkaClient(kafkaSettings, logger);
-  const codecs = new SchemaRegistryCodecs(registrySettings, topics);
-  const es = new ElasticsearchClient(esSettings, logger);
-  try {
-    await kafka.ensureTopics(topicSpecs(topics, ['connections', 'dlq'], connectionsPartitions));
-    const producer = await kafka.createProducer();
-    return {
-      kafka,
-      codecs,
-      es,
-      deadLetters: new DeadLetterQueue(producer, codecs, topics.dlq, processor, logger, kafka),
-      logger,
-      ...viewNames,
-      topic: topics.connections,
-      groupId,
-      bulk: { maxActions: viewSettings.bulkMaxActions, maxInFlight: viewSettings.bulkMaxInFlight },
-      close: async () => {
-        await producer.disconnect();
-        await kafka.disconnect();
-        await es.close();
-      },
-    };
-  } catch (error) {
-    await kafka.disconnect().catch(() => undefined);
-    await es.close().catch(() => undefined);
-    throw error;
-  }
+  const clients = await openDeadLetteringClients({
+    processor: options.processor ?? PROCESSOR,
+    kafka: kafkaConfig(env),
+    registry: registryConfig(env),
+    topics,
+    ensureTopics: topicSpecs(topics, ['connections', 'dlq'], connectionsConfig(env).partitions),
+  });
+  const es = new ElasticsearchClient(esSettings, clients.logger);
+  return {
+    ...clients,
+    es,
+    ...viewNames,
+    topic: topics.connections,
+    groupId,
+    bulk: { maxActions: viewSettings.bulkMaxActions, maxInFlight: viewSettings.bulkMaxInFlight },
+    close: async () => {
+      await clients.close();
+      await es.close();
+    },
+  };
 }
 
 /** `reval run es-sink`: the sink on dependencies from the environment. */

@@ -9,13 +9,13 @@ import {
   type Env,
   type GmcConfig,
 } from '../platform/config';
+import { openKafkaClients } from '../platform/clients';
 import { GmcClient } from '../platform/gmc-soap';
-import { KafkaClient } from '../platform/kafka';
-import { createLogger, type Logger } from '../platform/logger';
-import { SchemaRegistryCodecs } from '../platform/registry';
+import type { Logger } from '../platform/logger';
 import { launch, type OpenedRuntime, type RunningProcessor } from '../platform/running';
-import { topicsOf } from '../platform/topics';
+import { topicSpecs, topicsOf } from '../platform/topics';
 import { PROCESSOR, start, type GmcFetchDeps } from './processor';
+import { GMC_SYNC_TOPICS } from './sync';
 
 export function gmcClientFromConfig(config: GmcConfig, logger?: Logger): GmcClient {
   return new GmcClient({
@@ -34,32 +34,31 @@ export interface GmcFetchOptions {
   processor?: string;
 }
 
-export function openRuntime(options: GmcFetchOptions = {}): GmcFetchDeps & OpenedRuntime {
+export async function openRuntime(
+  options: GmcFetchOptions = {},
+): Promise<GmcFetchDeps & OpenedRuntime> {
   const env = options.env ?? process.env;
   const config = gmcConfig(env);
   const topics = topicsOf(env);
   const zone = timeZone(env);
-  const kafkaSettings = kafkaConfig(env);
-  const registrySettings = registryConfig(env);
-
-  const logger = createLogger(options.processor ?? PROCESSOR);
-  const kafka = new KafkaClient(kafkaSettings, logger);
+  const clients = await openKafkaClients({
+    processor: options.processor ?? PROCESSOR,
+    kafka: kafkaConfig(env),
+    registry: registryConfig(env),
+    topics,
+    ensureTopics: topicSpecs(topics, GMC_SYNC_TOPICS),
+  });
+  const { kafka, codecs, logger } = clients;
   return {
-    sync: {
-      kafka,
-      codecs: new SchemaRegistryCodecs(registrySettings, topics),
-      topics,
-      gmc: gmcClientFromConfig(config, logger),
-      logger,
-    },
+    sync: { kafka, codecs, topics, gmc: gmcClientFromConfig(config, logger), logger },
     config,
     timeZone: zone,
     logger,
-    close: () => kafka.disconnect(),
+    close: clients.close,
   };
 }
 
 /** `reval run gmc-fetch`: the schedule on dependencies from the environment. */
 export async function startFromEnv(options: GmcFetchOptions = {}): Promise<RunningProcessor> {
-  return launch(openRuntime(options), start);
+  return launch(await openRuntime(options), start);
 }

@@ -38,7 +38,7 @@ export function register(program: Command): void {
       'apply bodies the safety valve would hold (more than GMC_SYNC_MAX_DISCONNECT_RATIO disconnected)',
     )
     .action(async (options: { designatedBodies?: string; dryRun?: boolean; force?: boolean }) => {
-      const context = openGmcSync({
+      const context = await openGmcSync({
         env: {
           ...process.env,
           GMC_DESIGNATED_BODIES: options.designatedBodies ?? process.env.GMC_DESIGNATED_BODIES,
