@@ -1,17 +1,10 @@
 // The connections processor's dependencies from the environment: every setting is read and
 // checked first (a bad one fails naming its variable before anything connects), then the
 // clients are connected and the topics it touches created as the catalogue says.
-import {
-  connectionsConfig,
-  kafkaConfig,
-  registryConfig,
-  timeZone,
-  type Env,
-} from '../platform/config';
+import { connectionsConfig, timeZone, type Env } from '../platform/config';
 import { openDeadLetteringClients, withClients } from '../platform/clients';
 import { loadDesignatedBodies } from '../platform/designated-bodies';
 import { launch, type OpenedRuntime } from '../platform/running';
-import { topicsOf } from '../platform/topics';
 import type { Clock } from './midnight';
 import { PROCESSOR, start, type ConnectionsDeps, type RunningConnections } from './processor';
 import { connectionsTopicSpecs } from './wiring';
@@ -32,22 +25,18 @@ export async function openRuntime(
   options: ConnectionsOptions = {},
 ): Promise<ConnectionsDeps & OpenedRuntime> {
   const env = options.env ?? process.env;
-  const topics = topicsOf(env);
   const connections = connectionsConfig(env);
   const zone = timeZone(env);
   const designatedBodies = loadDesignatedBodies(env);
-  const clients = await openDeadLetteringClients({
+  const clients = await openDeadLetteringClients(env, {
     processor: options.processor ?? PROCESSOR,
-    kafka: kafkaConfig(env),
-    registry: registryConfig(env),
-    topics,
-    ensureTopics: connectionsTopicSpecs(topics, options.partitions ?? connections.partitions),
+    ensureTopics: (topics) =>
+      connectionsTopicSpecs(topics, options.partitions ?? connections.partitions),
   });
-  return withClients(clients, async ({ kafka, codecs }) => {
+  return withClients(clients, async ({ kafka, codecs, topics }) => {
     await codecs.register('connection');
     return {
       ...clients,
-      topics,
       clock: options.clock ?? { now: () => new Date() },
       settings: {
         applicationId: options.groupId ?? connections.groupId,

@@ -1,11 +1,11 @@
 // The doctors-sync processor's dependencies from the environment: every setting read and
 // checked first, then Kafka, the registry and MongoDB connected, and its topics created as
 // the catalogue says.
-import { kafkaConfig, mongoConfig, registryConfig, type Env } from '../platform/config';
+import { mongoConfig, type Env } from '../platform/config';
 import { openDeadLetteringClients, withClients } from '../platform/clients';
 import { connectMongo } from '../platform/mongodb';
 import { launch, type OpenedRuntime, type RunningProcessor } from '../platform/running';
-import { topicSpecs, topicsOf } from '../platform/topics';
+import { topicSpecs } from '../platform/topics';
 import { DOCTORS_FOR_DB_COLLECTION } from './apply';
 import type { DoctorsForDbDocument } from './doctors-for-db-document';
 import { PROCESSOR, start, type DoctorsSyncDeps } from './processor';
@@ -20,22 +20,17 @@ export async function openRuntime(
   options: DoctorsSyncOptions = {},
 ): Promise<DoctorsSyncDeps & OpenedRuntime> {
   const env = options.env ?? process.env;
-  const topics = topicsOf(env);
   const mongoSettings = mongoConfig(env);
   const groupId = options.groupId ?? env.DOCTORS_SYNC_GROUP_ID ?? 'reval-doctors-sync';
-  const clients = await openDeadLetteringClients({
+  const clients = await openDeadLetteringClients(env, {
     processor: PROCESSOR,
-    kafka: kafkaConfig(env),
-    registry: registryConfig(env),
-    topics,
-    ensureTopics: topicSpecs(topics, ['gmcDoctors', 'gmcSyncRuns', 'dlq']),
+    ensureTopics: (topics) => topicSpecs(topics, ['gmcDoctors', 'gmcSyncRuns', 'dlq']),
   });
   return withClients(clients, async () => {
     const mongo = await connectMongo(mongoSettings);
     return {
       ...clients,
       doctorsForDB: mongo.db.collection<DoctorsForDbDocument>(DOCTORS_FOR_DB_COLLECTION),
-      topics,
       groupId,
       close: async () => {
         await clients.close();

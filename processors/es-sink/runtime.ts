@@ -5,14 +5,12 @@ import {
   connectionsConfig,
   elasticsearchConfig,
   elasticsearchViewsConfig,
-  kafkaConfig,
-  registryConfig,
   type Env,
 } from '../platform/config';
 import { openDeadLetteringClients } from '../platform/clients';
 import { ElasticsearchClient } from '../platform/elasticsearch';
 import { launch, type OpenedRuntime, type RunningProcessor } from '../platform/running';
-import { topicSpecs, topicsOf } from '../platform/topics';
+import { topicSpecs } from '../platform/topics';
 import { PROCESSOR, start, type EsSinkDeps } from './processor';
 import { viewNamesOfEnv } from './view-sets';
 
@@ -28,24 +26,21 @@ export type EsRuntime = EsSinkDeps & { bulk: { maxActions: number; maxInFlight: 
 
 export async function openRuntime(options: EsSinkOptions = {}): Promise<EsRuntime & OpenedRuntime> {
   const env = options.env ?? process.env;
-  const topics = topicsOf(env);
+  const connectionsPartitions = connectionsConfig(env).partitions;
   const esSettings = elasticsearchConfig(env);
   const viewSettings = elasticsearchViewsConfig(env);
   const viewNames = viewNamesOfEnv(env);
   const groupId = options.groupId ?? env.ES_SINK_GROUP_ID ?? 'reval-es-sink';
-  const clients = await openDeadLetteringClients({
+  const clients = await openDeadLetteringClients(env, {
     processor: options.processor ?? PROCESSOR,
-    kafka: kafkaConfig(env),
-    registry: registryConfig(env),
-    topics,
-    ensureTopics: topicSpecs(topics, ['connections', 'dlq'], connectionsConfig(env).partitions),
+    ensureTopics: (topics) => topicSpecs(topics, ['connections', 'dlq'], connectionsPartitions),
   });
   const es = new ElasticsearchClient(esSettings, clients.logger);
   return {
     ...clients,
     es,
     ...viewNames,
-    topic: topics.connections,
+    topic: clients.topics.connections,
     groupId,
     bulk: { maxActions: viewSettings.bulkMaxActions, maxInFlight: viewSettings.bulkMaxInFlight },
     close: async () => {

@@ -1,19 +1,12 @@
 // The GMC sync's dependencies from the environment: every setting read and checked first
 // (GMC_* among them; the password never leaves the SOAP client), then Kafka, the registry
 // and the GMC client made. `reval gmc-sync` opens the same ones for a run by hand.
-import {
-  gmcConfig,
-  kafkaConfig,
-  registryConfig,
-  timeZone,
-  type Env,
-  type GmcConfig,
-} from '../platform/config';
+import { gmcConfig, timeZone, type Env, type GmcConfig } from '../platform/config';
 import { openKafkaClients } from '../platform/clients';
 import { GmcClient } from '../platform/gmc-soap';
 import type { Logger } from '../platform/logger';
 import { launch, type OpenedRuntime, type RunningProcessor } from '../platform/running';
-import { topicSpecs, topicsOf } from '../platform/topics';
+import { topicSpecs } from '../platform/topics';
 import { PROCESSOR, start, type GmcFetchDeps } from './processor';
 import { GMC_SYNC_TOPICS } from './sync';
 
@@ -39,16 +32,12 @@ export async function openRuntime(
 ): Promise<GmcFetchDeps & OpenedRuntime> {
   const env = options.env ?? process.env;
   const config = gmcConfig(env);
-  const topics = topicsOf(env);
   const zone = timeZone(env);
-  const clients = await openKafkaClients({
+  const clients = await openKafkaClients(env, {
     processor: options.processor ?? PROCESSOR,
-    kafka: kafkaConfig(env),
-    registry: registryConfig(env),
-    topics,
-    ensureTopics: topicSpecs(topics, GMC_SYNC_TOPICS),
+    ensureTopics: (topics) => topicSpecs(topics, GMC_SYNC_TOPICS),
   });
-  const { kafka, codecs, logger } = clients;
+  const { kafka, codecs, logger, topics } = clients;
   return {
     sync: { kafka, codecs, topics, gmc: gmcClientFromConfig(config, logger), logger },
     config,

@@ -1,28 +1,29 @@
-// The step every runtime takes from its settings to the Kafka side of its dependencies: the
-// Kafka client and the registry codecs under the processor's logger, its topics created as
-// the catalogue says, and (for processors that dead-letter) a producer and the dead-letter
-// queue. Settings are read by the caller first, so a bad variable fails before any connection.
-import type { KafkaConfig, RegistryConfig } from './config';
+// The step every runtime takes from the environment to the Kafka side of its dependencies:
+// the topic names, Kafka and registry settings read and checked (before any connection, so
+// a bad variable fails naming itself), then the Kafka client and the registry codecs under
+// the processor's logger, its topics created as the catalogue says, and (for processors that
+// dead-letter) a producer and the dead-letter queue.
+import { kafkaConfig, registryConfig, type Env } from './config';
 import { DeadLetterQueue } from './dead-letters';
 import { KafkaClient, type MessageProducer } from './kafka';
 import { createLogger, type Logger } from './logger';
 import { SchemaRegistryCodecs } from './registry';
 import type { OpenedRuntime } from './running';
-import type { TopicSpec, Topics } from './topics';
+import { topicsOf, type TopicSpec, type Topics } from './topics';
 
-export interface KafkaSettings {
+export interface KafkaClientsRequest {
+  /** Names the logs and the dead letters' origin. */
   processor: string;
-  kafka: KafkaConfig;
-  registry: RegistryConfig;
-  topics: Topics;
-  /** Created when missing, before anything else is done. */
-  ensureTopics: TopicSpec[];
+  /** The topics to create when missing (from the catalogue), before anything else is done. */
+  ensureTopics(topics: Topics): TopicSpec[];
 }
 
 export interface KafkaClients extends OpenedRuntime {
   kafka: KafkaClient;
   codecs: SchemaRegistryCodecs;
   logger: Logger;
+  /** Every topic's configured name. */
+  topics: Topics;
 }
 
 export interface DeadLetteringClients extends KafkaClients {
@@ -31,25 +32,33 @@ export interface DeadLetteringClients extends KafkaClients {
 }
 
 /** Kafka and the registry; nothing to close but the Kafka client. */
-export async function openKafkaClients(settings: KafkaSettings): Promise<KafkaClients> {
-  const logger = createLogger(settings.processor);
-  const kafka = new KafkaClient(settings.kafka, logger);
-  const codecs = new SchemaRegistryCodecs(settings.registry, settings.topics);
+export async function openKafkaClients(
+  env: Env,
+  request: KafkaClientsRequest,
+): Promise<KafkaClients> {
+  const topics = topicsOf(env);
+  const kafkaSettings = kafkaConfig(env);
+  const registrySettings = registryConfig(env);
+  const specs = request.ensureTopics(topics);
+  const logger = createLogger(request.processor);
+  const kafka = new KafkaClient(kafkaSettings, logger);
+  const codecs = new SchemaRegistryCodecs(registrySettings, topics);
   try {
-    await kafka.ensureTopics(settings.ensureTopics);
+    await kafka.ensureTopics(specs);
   } catch (error) {
     await kafka.disconnect().catch(() => undefined);
     throw error;
   }
-  return { kafka, codecs, logger, close: () => kafka.disconnect() };
+  return { kafka, codecs, logger, topics, close: () => kafka.disconnect() };
 }
 
 /** Kafka, the registry, a producer and the dead-letter queue on `topics.dlq`. */
 export async function openDeadLetteringClients(
-  settings: KafkaSettings,
+  env: Env,
+  request: KafkaClientsRequest,
 ): Promise<DeadLetteringClients> {
-  const clients = await openKafkaClients(settings);
-  const { kafka, codecs, logger } = clients;
+  const clients = await openKafkaClients(env, request);
+  const { kafka, codecs, logger, topics } = clients;
   let producer: MessageProducer;
   try {
     producer = await kafka.createProducer();
@@ -57,11 +66,17 @@ export async function openDeadLetteringClients(
     await clients.close().catch(() => undefined);
     throw error;
   }
-  const { dlq } = settings.topics;
   return {
     ...clients,
     producer,
-    deadLetters: new DeadLetterQueue(producer, codecs, dlq, settings.processor, logger, kafka),
+    deadLetters: new DeadLetterQueue(
+      producer,
+      codecs,
+      topics.dlq,
+      request.processor,
+      logger,
+      kafka,
+    ),
     close: async () => {
       await producer.disconnect();
       await clients.close();

@@ -32,23 +32,20 @@ export interface TopicEntry {
   readonly writtenBy: string;
 }
 
-const mongoCdc = (collection: string): TopicEntry => ({
-  name: `tis.revalidation.${collection}`,
-  key: 'the document _id (Debezium MongoDB key)',
-  value: 'debezium-mongodb',
-  cleanup: 'compact',
-  partitions: 1,
-  writtenBy: 'Debezium MongoDB connector (connectors/)',
-});
-
-const tcsCdc = (table: string): TopicEntry => ({
-  name: `tcs.tcs.${table}`,
-  key: 'the row primary key (Debezium MySQL key)',
-  value: 'debezium-mysql',
-  cleanup: 'compact',
-  partitions: 1,
-  writtenBy: 'Debezium MySQL/MariaDB connector (connectors/)',
-});
+/** A Debezium topic: compacted (a tombstone follows every delete), keyed by the source's key. */
+function cdc(value: 'debezium-mongodb' | 'debezium-mysql', name: string): TopicEntry {
+  const mongo = value === 'debezium-mongodb';
+  return {
+    name,
+    key: mongo ? 'the document _id (Debezium MongoDB key)' : 'the row primary key',
+    value,
+    cleanup: 'compact',
+    partitions: 1,
+    writtenBy: `the Debezium ${mongo ? 'MongoDB' : 'MySQL/MariaDB'} connector (connectors/)`,
+  };
+}
+const mongoCdc = (collection: string) => cdc('debezium-mongodb', `tis.revalidation.${collection}`);
+const tcsCdc = (table: string) => cdc('debezium-mysql', `tcs.tcs.${table}`);
 
 export const TOPIC_CATALOGUE = {
   gmcDoctors: {
