@@ -1,24 +1,21 @@
 // The connections processor's dependencies from the environment: every setting is read and
 // checked first (a bad one fails naming its variable before anything connects), then the
 // clients are connected and the topics it touches created as the catalogue says.
-import { connectionsConfig, timeZone, type Env } from '../platform/config';
+import { connectionsConfig, timeZone } from '../platform/config';
 import { openDeadLetteringClients, withClients } from '../platform/clients';
 import { loadDesignatedBodies } from '../platform/designated-bodies';
-import { launch, type OpenedRuntime } from '../platform/running';
+import { launch, type OpenedRuntime, type RuntimeOptions } from '../platform/running';
 import type { Clock } from './midnight';
 import { PROCESSOR, start, type ConnectionsDeps, type RunningConnections } from './processor';
 import { connectionsTopicSpecs } from './wiring';
 
-export interface ConnectionsOptions {
-  env?: Env;
+export interface ConnectionsOptions extends RuntimeOptions {
   clock?: Clock;
   reevaluationCheckMs?: number;
   /** Overrides CONNECTIONS_GROUP_ID (the application id). */
   groupId?: string;
   /** Overrides CONNECTIONS_PARTITIONS when this process creates reval.connections. */
   partitions?: number;
-  /** Names the logs and dead letters: `connections`, or `recompute` for a rebuild. */
-  processor?: string;
 }
 
 export async function openRuntime(

@@ -1,17 +1,21 @@
 // The doctors-sync processor's dependencies from the environment: every setting read and
 // checked first, then Kafka, the registry and MongoDB connected, and its topics created as
 // the catalogue says.
-import { mongoConfig, type Env } from '../platform/config';
+import { mongoConfig } from '../platform/config';
 import { openDeadLetteringClients, withClients } from '../platform/clients';
 import { connectMongo } from '../platform/mongodb';
-import { launch, type OpenedRuntime, type RunningProcessor } from '../platform/running';
+import {
+  launch,
+  type OpenedRuntime,
+  type RunningProcessor,
+  type RuntimeOptions,
+} from '../platform/running';
 import { topicSpecs } from '../platform/topics';
 import { DOCTORS_FOR_DB_COLLECTION } from './apply';
 import type { DoctorsForDbDocument } from './doctors-for-db-document';
 import { PROCESSOR, start, type DoctorsSyncDeps } from './processor';
 
-export interface DoctorsSyncOptions {
-  env?: Env;
+export interface DoctorsSyncOptions extends RuntimeOptions {
   /** Overrides DOCTORS_SYNC_GROUP_ID. */
   groupId?: string;
 }
@@ -23,7 +27,7 @@ export async function openRuntime(
   const mongoSettings = mongoConfig(env);
   const groupId = options.groupId ?? env.DOCTORS_SYNC_GROUP_ID ?? 'reval-doctors-sync';
   const clients = await openDeadLetteringClients(env, {
-    processor: PROCESSOR,
+    processor: options.processor ?? PROCESSOR,
     ensureTopics: (topics) => topicSpecs(topics, ['gmcDoctors', 'gmcSyncRuns', 'dlq']),
   });
   return withClients(clients, async () => {

@@ -5,19 +5,21 @@ import {
   connectionsConfig,
   elasticsearchConfig,
   elasticsearchViewsConfig,
-  type Env,
 } from '../platform/config';
 import { openDeadLetteringClients } from '../platform/clients';
 import { ElasticsearchClient } from '../platform/elasticsearch';
-import { launch, type OpenedRuntime, type RunningProcessor } from '../platform/running';
+import {
+  launch,
+  type OpenedRuntime,
+  type RunningProcessor,
+  type RuntimeOptions,
+} from '../platform/running';
 import { topicSpecs } from '../platform/topics';
 import { PROCESSOR, start, type EsSinkDeps } from './processor';
 import { viewNamesOfEnv } from './view-sets';
 
-export interface EsSinkOptions {
-  env?: Env;
-  /** Names the logs and dead letters: `es-sink`, or `es-rebuild` for the rebuild. */
-  processor?: string;
+/** `processor`: `es-sink`, or `es-rebuild` for the rebuild. */
+export interface EsSinkOptions extends RuntimeOptions {
   /** Overrides ES_SINK_GROUP_ID. */
   groupId?: string;
 }

@@ -1,11 +1,16 @@
 // The GMC sync's dependencies from the environment: every setting read and checked first
 // (GMC_* among them; the password never leaves the SOAP client), then Kafka, the registry
 // and the GMC client made. `reval gmc-sync` opens the same ones for a run by hand.
-import { gmcConfig, timeZone, type Env, type GmcConfig } from '../platform/config';
+import { gmcConfig, timeZone, type GmcConfig } from '../platform/config';
 import { openKafkaClients } from '../platform/clients';
 import { GmcClient } from '../platform/gmc-soap';
 import type { Logger } from '../platform/logger';
-import { launch, type OpenedRuntime, type RunningProcessor } from '../platform/running';
+import {
+  launch,
+  type OpenedRuntime,
+  type RunningProcessor,
+  type RuntimeOptions,
+} from '../platform/running';
 import { topicSpecs } from '../platform/topics';
 import { PROCESSOR, start, type GmcFetchDeps } from './processor';
 import { GMC_SYNC_TOPICS } from './sync';
@@ -21,11 +26,8 @@ export function gmcClientFromConfig(config: GmcConfig, logger?: Logger): GmcClie
   });
 }
 
-export interface GmcFetchOptions {
-  env?: Env;
-  /** Names the logs: `gmc-fetch` for the schedule, `gmc-sync` for a run by hand. */
-  processor?: string;
-}
+/** `processor`: `gmc-fetch` for the schedule, `gmc-sync` for a run by hand. */
+export type GmcFetchOptions = RuntimeOptions;
 
 export async function openRuntime(
   options: GmcFetchOptions = {},

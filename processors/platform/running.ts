@@ -2,6 +2,16 @@
 // dependencies (every setting read first, then the clients connected), `processor.ts` starts
 // the work on them, and `launch` ties the two so that stopping the work also releases the
 // clients, and a start that fails releases them at once.
+import type { Env } from './config';
+
+/** What every runtime.ts's `openRuntime` and `startFromEnv` take, and more of their own. */
+export interface RuntimeOptions {
+  /** The environment to read; process.env unless a test or tool gives its own. */
+  env?: Env;
+  /** Names the logs and the dead letters' origin; the processor's own name unless given. */
+  processor?: string;
+}
+
 export interface RunningProcessor {
   /** Stops taking work, finishes the batch in hand, commits. */
   stop(): Promise<void>;
