@@ -77,7 +77,7 @@ export async function recomputeConnections(
       dirOf: (sub, partition) => join(stateDir, `${sub.name}-${partition}`),
       now: () => now,
       onOutput: (output) => outputs.push(output),
-      onUnreadable: () => void (undecodable += 1),
+      onRefusal: () => void (undecodable += 1),
     });
     runner = local;
 

@@ -23,7 +23,7 @@ export interface LocalRunnerOptions {
   now(): Date;
   /** Records that reach a sink no sub-topology reads: the outputs. */
   onOutput(output: LocalOutput): void;
-  onUnreadable(topic: string, key: string, reason: string): void;
+  onRefusal(topic: string, key: string, reason: string): void;
   /** Partitions of the topics from outside the topology; default 1 each. */
   sourcePartitions?: Record<string, number>;
 }
@@ -54,7 +54,7 @@ export class LocalRunner {
     if (!sub) throw new Error(`no sub-topology reads ${topic}`);
     const at = partition ?? partitionForKey(key, this.partitionsOf(topic));
     const refusal = sub.process(key, input as never, this.task(sub, at).context(this.options.now));
-    if (refusal) this.options.onUnreadable(topic, key, refusal.reason);
+    if (refusal) this.options.onRefusal(topic, key, refusal.reason);
   }
 
   /** Runs `work` in one task (creating it), as a punctuation does. */
@@ -136,7 +136,7 @@ export class LocalRunner {
         input as never,
         this.task(reader, partition).context(this.options.now),
       );
-      if (refusal) this.options.onUnreadable(sink.topic, record.key, refusal.reason);
+      if (refusal) this.options.onRefusal(sink.topic, record.key, refusal.reason);
     }
   }
 

@@ -30,7 +30,7 @@ export class TopologyTestDriver {
       dirOf: (sub, partition) => `${sub.name}-${partition}`,
       now: () => this.time,
       sourcePartitions,
-      onUnreadable: (topic, key, reason) => this.deadLetters.push({ topic, key, reason }),
+      onRefusal: (topic, key, reason) => this.deadLetters.push({ topic, key, reason }),
       onOutput: ({ sink, key, value, partition }) => {
         const records = this.outputs.get(sink.topic) ?? [];
         records.push({
