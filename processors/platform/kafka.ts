@@ -97,6 +97,8 @@ export interface ConsumeOptions {
    * rebalance and so must never remember a position.
    */
   commitOffsets?: boolean;
+  /** How long the group waits for a silent member before it takes its partitions (30 s). */
+  sessionTimeoutMs?: number;
 }
 
 export interface RunningConsumer {
@@ -446,7 +448,7 @@ export class KafkaClient {
     const consumer: Consumer = this.kafka.consumer({
       groupId: options.groupId,
       readUncommitted: options.readCommitted === false,
-      sessionTimeout: 30_000,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: 250,
     });
@@ -493,13 +495,17 @@ export class KafkaClient {
         });
         resolveOffset(batch.lastOffset());
         if (!commitOffsets) return;
-        await consumer.commitOffsets([
-          {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: nextOffset(batch.lastOffset()),
-          },
-        ]);
+        await consumer
+          .commitOffsets([
+            {
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: nextOffset(batch.lastOffset()),
+            },
+          ])
+          .catch((error: unknown) => {
+            throw rejoinable(error);
+          });
       },
     });
     return {
@@ -685,6 +691,29 @@ function lastOffsetsOf(
     const last = BigInt(baseOffset) + BigInt(count) - 1n;
     if (last > (into.get(partition) ?? -1n)) into.set(partition, last);
   }
+}
+
+/** The group errors after which a member must join the group again, not give up. */
+const REJOIN_ERRORS = new Set([
+  'UNKNOWN_MEMBER_ID',
+  'ILLEGAL_GENERATION',
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+]);
+
+/**
+ * A commit refused because this member was evicted from its group (its batch outlasted the
+ * session timeout: Elasticsearch or MongoDB away, a starved CPU) reaches kafkajs wrapped by
+ * its commit retrier as a non-retriable error. kafkajs then stops the consumer for good
+ * while the process runs on, consuming nothing. Its fetch loop joins the group again, and
+ * reads again from the last committed position, only when it sees the protocol error itself:
+ * so the commit's error is unwrapped to it.
+ */
+export function rejoinable(error: unknown): unknown {
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+    if (REJOIN_ERRORS.has(String((cause as { type?: unknown }).type))) return cause;
+  }
+  return error;
 }
 
 function nextOffset(offset: string): string {
