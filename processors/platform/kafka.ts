@@ -512,13 +512,19 @@ export class KafkaClient {
       stop: () => consumer.disconnect(),
       commit: async (positions) => {
         if (positions.length === 0) return;
-        await consumer.commitOffsets(
-          positions.map(({ topic, partition, offset }) => ({
-            topic,
-            partition,
-            offset: offset.toString(),
-          })),
-        );
+        // Called from a batch handler too: a refusal after an eviction or a rebalance must
+        // reach kafkajs's fetch loop as the protocol error, so that it joins again.
+        await consumer
+          .commitOffsets(
+            positions.map(({ topic, partition, offset }) => ({
+              topic,
+              partition,
+              offset: offset.toString(),
+            })),
+          )
+          .catch((error: unknown) => {
+            throw rejoinable(error);
+          });
       },
       pause: (topics) => consumer.pause(topics.map((topic) => ({ topic }))),
       resume: (topics) => consumer.resume(topics.map((topic) => ({ topic }))),

@@ -17,10 +17,20 @@ describeWithServices('a consumer evicted from its group during a long batch', ()
   let consumer: RunningConsumer | undefined;
   afterAll(async () => {
     await consumer?.stop();
-    await kafka.deleteGroups([groupId]).catch(() => undefined);
+    await kafka.deleteGroups([groupId, `${groupId}-own`]).catch(() => undefined);
     await kafka.deleteTopics([topic]);
     await kafka.disconnect();
   });
+
+  const committed = async (group: string) =>
+    Number((await kafka.groupOffsets(group, [topic])).get(`${topic}:0`) ?? -1);
+  const until = async (check: () => Promise<boolean>, ms: number) => {
+    const deadline = Date.now() + ms;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  };
 
   it('joins again, reads the unacknowledged batch again and goes on consuming', async () => {
     await kafka.ensureTopics([{ topic, compacted: false, partitions: 1 }]);
@@ -42,20 +52,39 @@ describeWithServices('a consumer evicted from its group during a long batch', ()
         handled.push(...batch.records.map((r) => r.offset));
       },
     );
-    const committed = async () =>
-      Number((await kafka.groupOffsets(groupId, [topic])).get(`${topic}:0`) ?? -1);
-    const until = async (check: () => Promise<boolean>, ms: number) => {
-      const deadline = Date.now() + ms;
-      while (!(await check())) {
-        if (Date.now() > deadline) throw new Error('timed out');
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    };
-    await until(async () => (await committed()) === 2, 60_000);
+    await until(async () => (await committed(groupId)) === 2, 60_000);
     // Still consuming after the eviction.
     await producer.send(topic, [{ key: 'c', value: '3' }]);
-    await until(async () => (await committed()) === 3, 30_000);
+    await until(async () => (await committed(groupId)) === 3, 30_000);
     await producer.disconnect();
+    await consumer.stop();
+    consumer = undefined;
+    expect(new Set(handled)).toEqual(new Set(['0', '1', '2']));
+  }, 120_000);
+
+  it('also when the handler commits its own positions (as the connections runtime does)', async () => {
+    // Found by the chaos suite: a second connections instance joining made the first one's
+    // commit fail with ILLEGAL_GENERATION inside its batch, and its consumer stopped for good.
+    const group = `${groupId}-own`;
+    const handled: string[] = [];
+    let first = true;
+    const own: RunningConsumer = await kafka.consume(
+      { groupId: group, topics: [topic], sessionTimeoutMs: 6_000, commitOffsets: false },
+      async (batch) => {
+        if (first) {
+          first = false;
+          await new Promise((resolve) => setTimeout(resolve, 10_000));
+        }
+        handled.push(...batch.records.map((r) => r.offset));
+        const last = batch.records[batch.records.length - 1];
+        await own.commit([{ topic, partition: batch.partition, offset: BigInt(last.offset) + 1n }]);
+      },
+    );
+    try {
+      await until(async () => (await committed(group)) === 3, 60_000);
+    } finally {
+      await own.stop();
+    }
     expect(new Set(handled)).toEqual(new Set(['0', '1', '2']));
   }, 120_000);
 });
