@@ -113,12 +113,18 @@ export const FAULTS: Fault[] = [
   },
   {
     kind: 'stop ferretdb 30 s',
-    description: 'FerretDB (MongoDB) stopped (SIGTERM) for 30 s, then started again',
-    nominalSeconds: 40,
-    inject: async ({ stack }) => {
+    description:
+      'FerretDB (MongoDB) stopped (SIGTERM) for 30 s, with a GMC sync (after churn) meanwhile ' +
+      'for doctors-sync to apply, then started again',
+    nominalSeconds: 45,
+    inject: async ({ stack, load }) => {
       await stack.stop('ferretdb');
-      await sleep(30_000);
+      const stopped = Date.now();
+      await load.gmcChurn(20);
+      const sync = await load.gmcSync();
+      await sleep(Math.max(0, 30_000 - (Date.now() - stopped)));
       await stack.start('ferretdb');
+      return `GMC sync during the outage: exit ${sync.code}`;
     },
   },
   {

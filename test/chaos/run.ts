@@ -145,11 +145,11 @@ async function seed(
 }
 
 /** With the load paused: settle, then the oracle. */
-export async function check(harness: Harness): Promise<OracleResult> {
+export async function check(harness: Harness, settleMs = 10 * 60_000): Promise<OracleResult> {
   const { load, pipeline } = harness;
   await load.stop();
   try {
-    await settle(pipeline.kafka, pipeline.watched(), 10 * 60_000);
+    await settle(pipeline.kafka, pipeline.watched(), settleMs);
     return await runOracle(pipeline, load.stats.poison);
   } finally {
     load.start();
