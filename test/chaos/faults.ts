@@ -56,18 +56,22 @@ export const FAULTS: Fault[] = [
     description:
       'SIGKILL of a `reval gmc-sync` run (after GMC churn) as soon as its transaction writes to ' +
       'gmc.doctors, then the next run',
-    nominalSeconds: 30,
+    nominalSeconds: 45,
     inject: async (context) => {
       const { load, pipeline } = context;
-      await load.gmcChurn(60);
-      const before = await pipeline.gmcDoctorsEnd();
-      const killed = await load.gmcSync(before);
-      const written = (await pipeline.gmcDoctorsEnd()) - before;
-      // The next run fences the killed one's transactional id, aborting an open transaction.
-      const next = await load.gmcSync();
-      return killed.signal === 'SIGKILL'
-        ? `killed after its transaction wrote ${written} offsets to gmc.doctors; next run exit ${next.code}`
-        : `the run ended (exit ${killed.code}) before it wrote anything; next run exit ${next.code}`;
+      // The transaction's writes and its commit are milliseconds apart: a run may finish
+      // before the kill lands. Up to five runs, until one is killed.
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        await load.gmcChurn(60);
+        const before = await pipeline.gmcDoctorsEnd();
+        const run = await load.gmcSync(before);
+        if (run.signal !== 'SIGKILL') continue;
+        const written = (await pipeline.gmcDoctorsEnd()) - before;
+        // The next run fences the killed one's transactional id, aborting an open transaction.
+        const next = await load.gmcSync();
+        return `run ${attempt} killed after its transaction wrote (${written} offsets); next run exit ${next.code}`;
+      }
+      return 'five runs each finished before the kill landed';
     },
   },
   {

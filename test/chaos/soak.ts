@@ -113,7 +113,7 @@ async function main(): Promise<void> {
           body: JSON.stringify({
             size: 1000,
             _source: ['doctorLastName'],
-            query: { terms: { doctorLastName: [...pending.keys()].slice(0, 1000) } },
+            query: { terms: { 'doctorLastName.keyword': [...pending.keys()].slice(0, 1000) } },
           }),
           signal: AbortSignal.timeout(5_000),
         });
@@ -175,13 +175,14 @@ async function main(): Promise<void> {
     const lost = [...pending.values()].filter(
       (p) => p.ackedAt >= from && p.ackedAt < from + WINDOW_MS,
     );
+    const s = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : '—');
     windows.push([
       `${Math.round((from - startedAt) / 60_000)}–${Math.round((Math.min(from + WINDOW_MS, endsAt) - startedAt) / 60_000)} min`,
       inWindow.length,
       lost.length,
-      `${(percentile(inWindow, 50) / 1000).toFixed(2)} s`,
-      `${(percentile(inWindow, 99) / 1000).toFixed(2)} s`,
-      `${(Math.max(...inWindow) / 1000).toFixed(2)} s`,
+      s(percentile(inWindow, 50)),
+      s(percentile(inWindow, 99)),
+      s(Math.max(...inWindow)),
     ]);
   }
   const flat = processes.map((name) => {
