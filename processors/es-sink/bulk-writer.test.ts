@@ -46,7 +46,10 @@ function item(id: string, version: number): WriteItem<string> {
   };
 }
 
-function writer(es: ScriptedBulk, options: { maxActions?: number; maxInFlight?: number } = {}) {
+function writer(
+  es: ScriptedBulk,
+  options: { maxActions?: number; maxInFlight?: number; heartbeatEveryMs?: number } = {},
+) {
   const deadLetters: { source: string; reason: string }[] = [];
   const backpressure: boolean[] = [];
   const bulkWriter = new BulkWriter<string>(
@@ -62,6 +65,17 @@ function writer(es: ScriptedBulk, options: { maxActions?: number; maxInFlight?: 
 }
 
 describe('BulkWriter', () => {
+  it('keeps the consumer alive while a request hangs, not only between retries', async () => {
+    // Found by the chaos suite: Elasticsearch SIGSTOPped held one request for the client's
+    // 60 s timeout, past the consumer's 30 s session, and the group evicted the es-sink.
+    const es = new ScriptedBulk([], 200);
+    const { bulkWriter } = writer(es, { heartbeatEveryMs: 20 });
+    let heartbeats = 0;
+    await bulkWriter.write([item('1', 1)], async () => void (heartbeats += 1));
+    expect(es.requests).toHaveLength(1);
+    expect(heartbeats).toBeGreaterThanOrEqual(5);
+  });
+
   it('retries only the items Elasticsearch throttled, pausing consumption meanwhile', async () => {
     const es = new ScriptedBulk([
       () => [{ status: 201 }, { status: 429, errorType: 'es_rejected_execution_exception' }],

@@ -31,6 +31,8 @@ export interface BulkWriterOptions {
   backoff: BackoffPolicy;
   /** Metric label. */
   processor: string;
+  /** How often the caller's consumer is kept alive while a request or a backoff waits. */
+  heartbeatEveryMs?: number;
 }
 
 export interface BulkWriterHooks<S> {
@@ -181,9 +183,13 @@ export class BulkWriter<S> {
     const stopTimer = metrics.esBulkSeconds.startTimer();
     let outcomes;
     try {
-      outcomes = await this.es.bulk(this.options.target, operations, {
-        requireAlias: this.options.requireAlias,
-      });
+      // A request to a cluster that hangs (stopped, or swapping) waits up to the client's
+      // timeout, 60 s: longer than the consumer's session, so it heartbeats meanwhile.
+      outcomes = await this.heartbeating(
+        this.es.bulk(this.options.target, operations, {
+          requireAlias: this.options.requireAlias,
+        }),
+      );
     } catch (error) {
       if (!(error instanceof ElasticsearchRequestError) || !error.retryable) throw error;
       metrics.esRejections.inc({ reason: error.status === 429 ? 'throttled' : 'unavailable' });
@@ -230,6 +236,26 @@ export class BulkWriter<S> {
     return retry;
   }
 
+  private get heartbeatEveryMs(): number {
+    return this.options.heartbeatEveryMs ?? HEARTBEAT_EVERY_MS;
+  }
+
+  /** Awaits `work`, heartbeating the caller's consumer until it settles. */
+  private async heartbeating<T>(work: Promise<T>): Promise<T> {
+    const heartbeat = this.heartbeat;
+    if (!heartbeat) return work;
+    const timer = setInterval(() => {
+      heartbeat().catch((error: unknown) => {
+        this.logger.debug({ err: error }, 'heartbeat during a bulk request failed');
+      });
+    }, this.heartbeatEveryMs);
+    try {
+      return await work;
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
   /** Sleeps for the backoff, heartbeating so a long outage does not cost the partitions. */
   private async pause(ms: number): Promise<void> {
     const until = Date.now() + ms;
@@ -243,7 +269,7 @@ export class BulkWriter<S> {
           this.wakeSleepers.delete(wake);
           resolve();
         };
-        const timer = setTimeout(wake, Math.min(HEARTBEAT_EVERY_MS, until - Date.now()));
+        const timer = setTimeout(wake, Math.min(this.heartbeatEveryMs, until - Date.now()));
         this.wakeSleepers.add(wake);
       });
     }

@@ -3,6 +3,7 @@
 // so a crash replays from the last acknowledged write instead of losing records.
 import type { Batch, Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '../logger';
+import { rejoinable } from './errors';
 import { nextOffset, toKafkaRecord } from './records';
 import type { ConsumeOptions, KafkaRecord, RecordBatch, RunningConsumer } from './types';
 
@@ -15,7 +16,7 @@ export async function consume(
   const consumer: Consumer = kafka.consumer({
     groupId: options.groupId,
     readUncommitted: options.readCommitted === false,
-    sessionTimeout: 30_000,
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
     heartbeatInterval: 3_000,
     maxWaitTimeInMs: 250,
   });
@@ -62,26 +63,36 @@ export async function consume(
       });
       resolveOffset(batch.lastOffset());
       if (!commitOffsets) return;
-      await consumer.commitOffsets([
-        {
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: nextOffset(batch.lastOffset()),
-        },
-      ]);
+      await consumer
+        .commitOffsets([
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: nextOffset(batch.lastOffset()),
+          },
+        ])
+        .catch((error: unknown) => {
+          throw rejoinable(error);
+        });
     },
   });
   return {
     stop: () => consumer.disconnect(),
     commit: async (positions) => {
       if (positions.length === 0) return;
-      await consumer.commitOffsets(
-        positions.map(({ topic, partition, offset }) => ({
-          topic,
-          partition,
-          offset: offset.toString(),
-        })),
-      );
+      // Called from a batch handler too: a refusal after an eviction or a rebalance must
+      // reach kafkajs's fetch loop as the protocol error, so that it joins again.
+      await consumer
+        .commitOffsets(
+          positions.map(({ topic, partition, offset }) => ({
+            topic,
+            partition,
+            offset: offset.toString(),
+          })),
+        )
+        .catch((error: unknown) => {
+          throw rejoinable(error);
+        });
     },
     pause: (topics) => consumer.pause(topics.map((topic) => ({ topic }))),
     resume: (topics) => consumer.resume(topics.map((topic) => ({ topic }))),

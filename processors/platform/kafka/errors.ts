@@ -31,6 +31,29 @@ const kafkajsErrors = require('kafkajs/src/protocol/error') as {
   errorCodes: { type: string; message: string; retriable: boolean }[];
 };
 const REJOINED = new Set(['REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID']);
+
+/** The group answers after which a member must join the group again, not give up. */
+const REJOIN_ERRORS = new Set([
+  'UNKNOWN_MEMBER_ID',
+  'ILLEGAL_GENERATION',
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+]);
+
+/**
+ * A commit refused because this member was evicted from its group (its batch outlasted the
+ * session timeout: Elasticsearch or MongoDB away, a starved CPU) reaches kafkajs wrapped by
+ * its commit retrier as a non-retriable error. kafkajs then stops the consumer for good
+ * while the process runs on, consuming nothing. Its fetch loop joins the group again, and
+ * reads again from the last committed position, only when it sees the protocol error itself:
+ * so the commit's error is unwrapped to it.
+ */
+export function rejoinable(error: unknown): unknown {
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+    if (REJOIN_ERRORS.has(String((cause as { type?: unknown }).type))) return cause;
+  }
+  return error;
+}
 export const RETRIABLE_ERROR_MESSAGES = new Set(
   kafkajsErrors.errorCodes
     .filter((code) => code.retriable || REJOINED.has(code.type))

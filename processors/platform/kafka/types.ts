@@ -76,6 +76,8 @@ export interface ConsumeOptions {
    * rebalance and so must never remember a position.
    */
   commitOffsets?: boolean;
+  /** How long the group waits for a silent member before it takes its partitions (30 s). */
+  sessionTimeoutMs?: number;
 }
 
 export interface RunningConsumer {
