@@ -14,7 +14,7 @@ import type { DerivedConnection } from '../../processors/rules/types';
 import { startStack, type ServiceName } from '../../stack';
 import { TCS_TABLE_NAMES, TCS_TABLE_SOURCES, type TcsTableName } from '../../stack/tcs-schema';
 import type { Population, PopulationPerson } from '../population';
-import { gmcStates, populationInputs } from '../population/events';
+import { gmcStates, populationInputs, programmeMembershipRow } from '../population/events';
 
 type Row = Record<string, unknown>;
 
@@ -103,14 +103,7 @@ export function populationRows(population: Population): Record<TcsTableName, Row
 function membershipRow(person: PopulationPerson, uuid: string): Row {
   const membership = person.memberships.find((m) => m.uuid === uuid);
   if (!membership) throw new Error(`person ${person.personId} has no membership ${uuid}`);
-  return {
-    uuid,
-    personId: person.personId,
-    programmeId: membership.programmeId,
-    programmeMembershipType: membership.type,
-    programmeStartDate: membership.startDate,
-    programmeEndDate: membership.endDate,
-  };
+  return programmeMembershipRow(person.personId, membership);
 }
 
 export async function openTcs(databaseUrl: string): Promise<Connection> {

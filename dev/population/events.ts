@@ -7,7 +7,24 @@ import type { SyncedGmcState } from '../../processors/connections/state/gmc-doct
 import type { DoctorInputs } from '../../processors/rules/types';
 import { syntheticDoctor } from '../fake-gmc/synthetic';
 import { DebeziumEvents, type DebeziumMessage, type Format } from '../debezium';
-import { DESIGNATED_BODIES, type Population, type PopulationPerson } from './population';
+import {
+  DESIGNATED_BODIES,
+  type Population,
+  type PopulationMembership,
+  type PopulationPerson,
+} from './population';
+
+/** A population membership as the TCS ProgrammeMembership row Debezium carries. */
+export function programmeMembershipRow(personId: number, membership: PopulationMembership) {
+  return {
+    uuid: membership.uuid,
+    personId,
+    programmeId: membership.programmeId,
+    programmeMembershipType: membership.type,
+    programmeStartDate: membership.startDate,
+    programmeEndDate: membership.endDate,
+  };
+}
 
 export async function tisSnapshotEvents(
   population: Population,
@@ -50,17 +67,7 @@ export async function personEvents(
     ],
   ];
   for (const membership of person.memberships) {
-    rows.push([
-      'ProgrammeMembership',
-      {
-        uuid: membership.uuid,
-        personId: person.personId,
-        programmeId: membership.programmeId,
-        programmeMembershipType: membership.type,
-        programmeStartDate: membership.startDate,
-        programmeEndDate: membership.endDate,
-      },
-    ]);
+    rows.push(['ProgrammeMembership', programmeMembershipRow(person.personId, membership)]);
     for (const curriculum of membership.curricula) {
       rows.push([
         'CurriculumMembership',

@@ -10,6 +10,7 @@ import { seededRandom } from '../../dev/fake-gmc';
 import { addDays } from '../../processors/rules/dates';
 import type { DebeziumMessage, Format } from '../../dev/debezium';
 import type { PopulationPerson } from '../../dev/population';
+import { programmeMembershipRow } from '../../dev/population/events';
 import type { StreamHarness } from '../support/stream-harness';
 
 /** What the freshness run needs to know of each doctor's current record. */
@@ -270,13 +271,7 @@ export class EditPlanner {
     const state = this.current(person);
     const membership = person.memberships[0];
     const endDate = addDays(state.endDate, 1);
-    const row = {
-      uuid: membership.uuid,
-      personId: person.personId,
-      programmeId: membership.programmeId,
-      programmeMembershipType: membership.type,
-      programmeStartDate: membership.startDate,
-    };
+    const row = programmeMembershipRow(person.personId, membership);
     const messages = this.options.harness.events.mysqlRow(
       'ProgrammeMembership',
       'u',

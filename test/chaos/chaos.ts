@@ -11,11 +11,11 @@ import {
   oracleFailures,
   parseOptions,
   percentile,
+  runMain,
   say,
   setUp,
   table,
   tearDown,
-  type Harness,
   type RunOptions,
 } from './run';
 import { zero, type Counts, type DlqCounts, type OracleResult } from './oracle';
@@ -57,7 +57,7 @@ function add(row: Row, result: OracleResult): void {
   row.dlq.examples.push(...result.dlq.examples);
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const defaults: RunOptions = {
     seed: Math.floor(Math.random() * 2 ** 31),
     minutes: 8,
@@ -77,11 +77,6 @@ async function main(): Promise<void> {
       `replay with: npm run chaos -- --seed ${options.seed} --minutes ${options.minutes}`,
   );
   const harness = await setUp(options, 'chaos');
-  running = { harness, options };
-  process.once('SIGINT', () => {
-    say('interrupted: stopping the processors');
-    void tearDown(harness, options).finally(() => process.exit(130));
-  });
   const { pipeline, load, stack } = harness;
   const context: FaultContext = { pipeline, stack, load, random: harness.random, say };
   const rows = new Map<string, Row>();
@@ -252,13 +247,7 @@ async function main(): Promise<void> {
   ].join('\n');
   process.stdout.write(`${report}\n`);
   await tearDown(harness, options);
-  process.exit(failed === 0 ? 0 : 1);
+  return failed === 0 ? 0 : 1;
 }
 
-let running: { harness: Harness; options: RunOptions } | undefined;
-
-main().catch(async (error: unknown) => {
-  say(`chaos: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  if (running) await tearDown(running.harness, running.options).catch(() => undefined);
-  process.exit(2);
-});
+runMain('chaos', main);

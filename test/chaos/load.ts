@@ -6,6 +6,7 @@
 import { addDays } from '../../processors/rules/dates';
 import type { DebeziumMessage } from '../../dev/debezium';
 import { DESIGNATED_BODIES, type PopulationMembership } from '../../dev/population';
+import { programmeMembershipRow } from '../../dev/population/events';
 import type { Pipeline } from './pipeline';
 import { runOnce } from './processes';
 
@@ -131,16 +132,10 @@ export class Load {
     if (roll < 0.6 && person.memberships.length > 0) {
       const membership = this.pick(person.memberships);
       const endDate = addDays(today, Math.floor(this.random() * 1200) - 300);
-      const row = {
-        uuid: membership.uuid,
-        personId: person.personId,
-        programmeId: membership.programmeId,
-        programmeMembershipType: membership.type,
-        programmeStartDate: membership.startDate,
-      };
+      const before = programmeMembershipRow(person.personId, membership);
       const messages = await events.mysqlRow('ProgrammeMembership', 'u', {
-        before: { ...row, programmeEndDate: membership.endDate },
-        after: { ...row, programmeEndDate: endDate },
+        before,
+        after: { ...before, programmeEndDate: endDate },
       });
       membership.endDate = endDate;
       return { messages };
@@ -161,14 +156,7 @@ export class Load {
     if (again || (this.deleted.size > 0 && roll < 0.9)) {
       const [uuid, { personIndex: at, membership }] = again ?? this.pick([...this.deleted]);
       const owner = population.persons[at];
-      const row = {
-        uuid,
-        personId: owner.personId,
-        programmeId: membership.programmeId,
-        programmeMembershipType: membership.type,
-        programmeStartDate: membership.startDate,
-        programmeEndDate: membership.endDate,
-      };
+      const row = programmeMembershipRow(owner.personId, membership);
       const messages = await events.mysqlRow('ProgrammeMembership', 'c', { after: row });
       this.deleted.delete(uuid);
       owner.memberships.push(membership);
@@ -176,14 +164,7 @@ export class Load {
     }
     if (person.memberships.length === 0) return this.edit();
     const membership = this.pick(person.memberships);
-    const row = {
-      uuid: membership.uuid,
-      personId: person.personId,
-      programmeId: membership.programmeId,
-      programmeMembershipType: membership.type,
-      programmeStartDate: membership.startDate,
-      programmeEndDate: membership.endDate,
-    };
+    const row = programmeMembershipRow(person.personId, membership);
     const messages = await events.mysqlRow('ProgrammeMembership', 'd', { before: row });
     person.memberships.splice(person.memberships.indexOf(membership), 1);
     this.deleted.set(membership.uuid, { personIndex, membership });

@@ -80,7 +80,35 @@ function londonToday(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
 }
 
+/** The run under way, for the teardown on SIGINT or a crash. */
+let running: { harness: Harness; options: RunOptions } | undefined;
+
+/**
+ * Runs a suite's main: its exit code on return (0 pass, 1 fail); on a crash, the harness
+ * it set up torn down and exit 2; on SIGINT, the processors stopped and exit 130.
+ */
+export function runMain(kind: 'chaos' | 'soak', main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    async (error: unknown) => {
+      say(`${kind}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (running) await tearDown(running.harness, running.options).catch(() => undefined);
+      process.exit(2);
+    },
+  );
+}
+
 export async function setUp(options: RunOptions, kind: 'chaos' | 'soak'): Promise<Harness> {
+  const harness = await startHarness(options, kind);
+  running = { harness, options };
+  process.once('SIGINT', () => {
+    say('interrupted: stopping the processors');
+    void tearDown(harness, options).finally(() => process.exit(130));
+  });
+  return harness;
+}
+
+async function startHarness(options: RunOptions, kind: 'chaos' | 'soak'): Promise<Harness> {
   const startedAt = Date.now();
   const random = seededRandom(options.seed);
   const stack = new StackControl(chaosStackEnv(), say);

@@ -7,15 +7,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { syntheticGmcNumber } from '../../dev/fake-gmc/synthetic';
 import { viewNames } from '../../processors/es-sink/views';
 import { DESIGNATED_BODIES } from '../../dev/population';
-import { oracleFailures, type Harness } from './run';
 import {
   load1,
+  oracleFailures,
   parseOptions,
   percentile,
+  runMain,
   say,
   setUp,
   table,
   tearDown,
+  type Harness,
   type RunOptions,
 } from './run';
 import { settle } from './recovery';
@@ -52,7 +54,7 @@ async function lagOf(harness: Harness): Promise<number> {
   return lag;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const defaults: RunOptions = {
     seed: Math.floor(Math.random() * 2 ** 31),
     minutes: 30,
@@ -72,11 +74,6 @@ async function main(): Promise<void> {
       `a GMC sync every ${options.gmcSyncEverySeconds} s`,
   );
   const harness = await setUp(options, 'soak');
-  running = { harness, options };
-  process.once('SIGINT', () => {
-    say('interrupted: stopping the processors');
-    void tearDown(harness, options).finally(() => process.exit(130));
-  });
   const { pipeline, load } = harness;
 
   // Probes: doctors GMC does not list, whose shown surname therefore comes from TIS.
@@ -239,13 +236,7 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   await tearDown(harness, options);
-  process.exit(bad === 0 ? 0 : 1);
+  return bad === 0 ? 0 : 1;
 }
 
-let running: { harness: Harness; options: RunOptions } | undefined;
-
-main().catch(async (error: unknown) => {
-  say(`soak: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  if (running) await tearDown(running.harness, running.options).catch(() => undefined);
-  process.exit(2);
-});
+runMain('soak', main);

@@ -12,6 +12,7 @@ import {
   type SeededPopulation,
   seedDoctorEndingOn,
 } from '../support/seeded-population';
+import { programmeMembershipRow } from '../../dev/population/events';
 import {
   createStreamHarness,
   eventually,
@@ -74,14 +75,7 @@ describe('connections state stores (real Kafka and registry)', () => {
     membership.endDate = '2026-11-24';
     await harness.produce(
       await harness.events.mysqlRow('ProgrammeMembership', 'u', {
-        after: {
-          uuid: membership.uuid,
-          personId: person.personId,
-          programmeId: membership.programmeId,
-          programmeMembershipType: membership.type,
-          programmeStartDate: membership.startDate,
-          programmeEndDate: membership.endDate,
-        },
+        after: programmeMembershipRow(person.personId, membership),
       }),
     );
     expect(expected(seeded).get(person.gmcReferenceNumber)?.connectionReason).toBe(

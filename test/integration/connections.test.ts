@@ -12,7 +12,7 @@ import {
   type SeededPopulation,
   seedDoctorEndingOn,
 } from '../support/seeded-population';
-import { tisSnapshotEvents } from '../../dev/population/events';
+import { programmeMembershipRow, tisSnapshotEvents } from '../../dev/population/events';
 import {
   createStreamHarness,
   eventually,
@@ -85,21 +85,10 @@ describe('connections processor (real Kafka and registry)', () => {
     const membership = person.memberships[0];
     await harness.produce(
       await harness.events.mysqlRow('ProgrammeMembership', 'u', {
-        before: {
-          uuid: membership.uuid,
-          personId: person.personId,
-          programmeId: membership.programmeId,
-          programmeStartDate: membership.startDate,
-          programmeEndDate: membership.endDate,
-          programmeMembershipType: membership.type,
-        },
+        before: programmeMembershipRow(person.personId, membership),
         after: {
-          uuid: membership.uuid,
-          personId: person.personId,
-          programmeId: membership.programmeId,
-          programmeStartDate: membership.startDate,
+          ...programmeMembershipRow(person.personId, membership),
           programmeEndDate: '2026-11-24',
-          programmeMembershipType: membership.type,
         },
       }),
     );

@@ -10,6 +10,7 @@ import {
   gmcDoctorRecord,
   gmcStates,
   populationInputs,
+  programmeMembershipRow,
   tisSnapshotEvents,
 } from '../../dev/population/events';
 import type { StreamHarness } from './stream-harness';
@@ -104,17 +105,11 @@ export async function membershipEndDateEdits(
   for (const person of persons) {
     const membership = person.memberships[0];
     if (!membership) continue;
-    const row = {
-      uuid: membership.uuid,
-      personId: person.personId,
-      programmeId: membership.programmeId,
-      programmeMembershipType: membership.type,
-      programmeStartDate: membership.startDate,
-    };
+    const before = programmeMembershipRow(person.personId, membership);
     edits.push(
       ...(await events.mysqlRow('ProgrammeMembership', 'u', {
-        before: { ...row, programmeEndDate: membership.endDate },
-        after: { ...row, programmeEndDate: endDate },
+        before,
+        after: { ...before, programmeEndDate: endDate },
       })),
     );
     membership.endDate = endDate;
