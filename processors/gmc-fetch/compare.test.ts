@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { DesignatedBodyFetch, GmcDoctor } from '../platform/gmc-soap';
 import { compareGmcRun, type CompareInput } from './compare';
-import type { GmcDoctorState } from './state';
+import type { GmcDoctorState } from './gmc-doctors';
 
 const A = '1-1RSG4X0';
 const B = '1-1RUZV1D';

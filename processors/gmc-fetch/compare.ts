@@ -3,7 +3,8 @@
 // empty, so its doctors stay as they were; a body whose answer would disconnect too many
 // of its doctors is held back by the safety valve unless forced. Only changes come out.
 import type { DesignatedBodyFetch, GmcDoctor } from '../platform/gmc-soap';
-import { connectedState, disconnectedState, sameDoctorData, type GmcDoctorState } from './state';
+import type { GmcDoctorState } from './gmc-doctors';
+import { connectedState, disconnectedState, sameDoctorData } from './state';
 
 export type ChangeKind = 'connected' | 'disconnected' | 'moved' | 'updated';
 

@@ -11,9 +11,7 @@ import {
   type RunningProcessor,
   type RuntimeOptions,
 } from '../platform/running';
-import { topicSpecs } from '../platform/topics';
 import { PROCESSOR, start, type GmcFetchDeps } from './processor';
-import { GMC_SYNC_TOPICS } from './sync';
 
 export function gmcClientFromConfig(config: GmcConfig, logger?: Logger): GmcClient {
   return new GmcClient({
@@ -37,7 +35,8 @@ export async function openRuntime(
   const zone = timeZone(env);
   const clients = await openKafkaClients(env, {
     processor: options.processor ?? PROCESSOR,
-    ensureTopics: (topics) => topicSpecs(topics, GMC_SYNC_TOPICS),
+    // Each run creates its topics itself (./sync.ts), whoever opened its dependencies.
+    ensureTopics: () => [],
   });
   const { kafka, codecs, logger, topics } = clients;
   return {

@@ -3,8 +3,6 @@
 import type { GmcDoctor } from '../platform/gmc-soap';
 import type { GmcDoctorState } from './gmc-doctors';
 
-export type { GmcDoctorState };
-
 /** What GMC says about a doctor, apart from where they are connected. */
 const DOCTOR_FIELDS = [
   'doctorFirstName',

@@ -16,7 +16,7 @@ import { decodeGmcDoctorsRecord, encodeGmcDoctorState, type GmcDoctorState } fro
 import { stateInterner } from './state';
 
 /** What a run writes: the states and its report, in one transaction. */
-export const GMC_SYNC_TOPICS = ['gmcDoctors', 'gmcSyncRuns'] as const;
+const GMC_SYNC_TOPICS = ['gmcDoctors', 'gmcSyncRuns'] as const;
 
 export interface GmcSyncDeps {
   kafka: KafkaClient;

@@ -44,7 +44,7 @@ export async function openKafkaClients(
   const kafka = new KafkaClient(kafkaSettings, logger);
   const codecs = new SchemaRegistryCodecs(registrySettings, topics);
   try {
-    await kafka.ensureTopics(specs);
+    if (specs.length > 0) await kafka.ensureTopics(specs);
   } catch (error) {
     await kafka.disconnect().catch(() => undefined);
     throw error;
