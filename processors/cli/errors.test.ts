@@ -1,4 +1,5 @@
 import { ViewNameTakenError } from '../es-sink/bootstrap';
+import { RegistryUnavailableError } from '../platform/registry';
 import { exitWithError, UserError } from './errors';
 
 describe('how the command line reports an error', () => {
@@ -27,6 +28,18 @@ describe('how the command line reports an error', () => {
     expect(code).toBe(1);
     expect(text).toMatch(/^reval: recommendations is a concrete index, but the views need/);
     expect(text).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports a registry outage as unavailable (69), without a stack trace', () => {
+    const outage = new RegistryUnavailableError(
+      'http://registry:8081',
+      new Error('reval-stream - Error, status 400: connect ECONNREFUSED 127.0.0.1:8081'),
+    );
+    const { code, text } = report(outage);
+    expect(code).toBe(69);
+    expect(text).toBe(
+      'reval: schema registry at http://registry:8081 unavailable: reval-stream - Error, status 400: connect ECONNREFUSED 127.0.0.1:8081\n',
+    );
   });
 
   it("keeps a user error's exit code, and shows a bug's stack", () => {

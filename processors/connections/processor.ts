@@ -99,7 +99,7 @@ export async function start(deps: ConnectionsDeps): Promise<RunningConnections> 
     kafka,
     codecs,
     deadLetters,
-    { topic: topics.programme, rows: programmes },
+    { topic: topics.programme, rows: programmes, logger },
     (id) =>
       runtime.punctuate(STAGES.doctors, (context) => reconcileProgramme(id, context, doctors)),
   );

@@ -3,7 +3,8 @@
 // programme's doctors in each task this instance owns.
 import type { DeadLetterSink } from '../streams/kafka-runtime';
 import type { KafkaClient } from '../platform/kafka';
-import type { SchemaRegistryCodecs } from '../platform/registry';
+import type { Logger } from '../platform/logger';
+import { whileRegistryUnavailable, type SchemaRegistryCodecs } from '../platform/registry';
 import type { ProgrammeRow } from './sources';
 import { decodeChange } from './sources/decode';
 import { supersedes } from './tasks/messages';
@@ -17,7 +18,7 @@ export async function followProgrammes(
   kafka: KafkaClient,
   codecs: SchemaRegistryCodecs,
   deadLetters: DeadLetterSink,
-  options: { topic: string; rows: Map<number, ProgrammeRow> },
+  options: { topic: string; rows: Map<number, ProgrammeRow>; logger: Logger },
   onChange: (programmeId: number) => Promise<void>,
 ): Promise<ProgrammeTable> {
   const { rows } = options;
@@ -30,7 +31,14 @@ export async function followProgrammes(
       const failures = [];
       const changed = new Set<number>();
       for (const record of batch.records) {
-        const decoded = await decodeChange('programme', record, codecs);
+        const decoded = await whileRegistryUnavailable(
+          () => decodeChange('programme', record, codecs),
+          (error, retryInMs) =>
+            options.logger.warn(
+              { err: error, retryInMs },
+              'Programme table waits for the registry',
+            ),
+        );
         if (!decoded.ok) {
           failures.push({ record, reason: decoded.error.reason });
           continue;

@@ -68,7 +68,7 @@ export async function recomputeConnections(
       kafka,
       codecs,
       { send: async (failures) => void (undecodable += failures.length) },
-      { topic: topics.programme, rows: programmes },
+      { topic: topics.programme, rows: programmes, logger },
       async () => undefined,
     );
     await programmeTable.stop();

@@ -10,7 +10,7 @@ import {
   type KafkaRecord,
   type OutgoingMessage,
 } from '../platform/kafka';
-import type { SchemaRegistryCodecs } from '../platform/registry';
+import { RegistryUnavailableError, type SchemaRegistryCodecs } from '../platform/registry';
 
 export interface ReplayFilter {
   /** Only letters whose source topic is this one. */
@@ -86,7 +86,9 @@ export async function replayDeadLetters(
         let letter: unknown;
         try {
           letter = record.value === null ? null : await deps.codecs.decode(record.value);
-        } catch {
+        } catch (error) {
+          // A registry that cannot answer leaves the letters unread, not "unreadable".
+          if (error instanceof RegistryUnavailableError) throw error;
           letter = null;
         }
         if (!isDeadLetter(letter)) {

@@ -1,7 +1,7 @@
 // Kafka record → sink action: the registry decodes the Avro value, the pure mapping does the
 // rest. Anything that fails here is answered as a dead letter, never dropped.
 import type { KafkaRecord } from '../platform/kafka';
-import type { SchemaRegistryCodecs } from '../platform/registry';
+import { RegistryUnavailableError, type SchemaRegistryCodecs } from '../platform/registry';
 import type { WriteItem } from './bulk-writer';
 import { toSinkAction, VERSION_HEADER, type DoctorDocument } from './doctor-document';
 
@@ -21,6 +21,8 @@ export async function decodeRecords(
       try {
         value = await codecs.decode(record.value);
       } catch (error) {
+        // The registry's fault, not the record's: thrown, so the batch is read again later.
+        if (error instanceof RegistryUnavailableError) throw error;
         const message = error instanceof Error ? error.message : String(error);
         batch.rejected.push({ record, reason: `cannot decode the Avro value: ${message}` });
         continue;

@@ -4,7 +4,11 @@
 // a reader does with a refusal (dead-letter it, or stop a sync run) is the reader's policy.
 import type { GmcDoctor } from '../platform/gmc-soap';
 import type { KafkaRecord } from '../platform/kafka';
-import { isRegistryEncoded, type SchemaRegistryCodecs } from '../platform/registry';
+import {
+  isRegistryEncoded,
+  RegistryUnavailableError,
+  type SchemaRegistryCodecs,
+} from '../platform/registry';
 import { ok, refuse, type Refusal, type Result } from '../platform/result';
 import { gmcNumberOf, gmcNumberRefusal, type GmcNumber } from '../rules/identity';
 
@@ -48,6 +52,7 @@ export async function decodeGmcDoctorsRecord(
   try {
     state = (await codecs.decode(record.value)) as GmcDoctorState;
   } catch (error) {
+    if (error instanceof RegistryUnavailableError) throw error; // not the record's fault
     const message = error instanceof Error ? error.message : String(error);
     return refuse(`gmc.doctors value cannot be decoded: ${message}`);
   }

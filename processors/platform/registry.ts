@@ -26,6 +26,49 @@ export class SchemaRegistryError extends Error {
   }
 }
 
+/**
+ * The registry could not answer (unreachable, 5xx, refused our credentials): the fault is the
+ * registry's, not the record's. Decoders must not dead-letter on it; they throw it, so the
+ * batch is read again once the registry is back. `retriable` tells kafkajs to restart the
+ * consumer rather than stop it.
+ */
+export class RegistryUnavailableError extends Error {
+  readonly retriable = true;
+  constructor(url: string, cause: Error) {
+    super(`schema registry at ${url} unavailable: ${cause.message}`, { cause });
+    this.name = 'RegistryUnavailableError';
+  }
+}
+
+/**
+ * The client's HTTP failures carry a status; a network failure arrives as status 400 with the
+ * socket error as its text. Only 404 (no schema with that id) is an answer about the record.
+ */
+function registryFailed(error: unknown): error is Error {
+  if (!(error instanceof Error) || error.name !== 'ResponseError') return false;
+  const { status } = error as Error & { status?: unknown };
+  return typeof status === 'number' && status !== 404;
+}
+
+/**
+ * Runs `attempt` again while the registry cannot answer, backing off from 1 s to 30 s: for a
+ * reader with no consumer group to read its batch again (a global table).
+ */
+export async function whileRegistryUnavailable<T>(
+  attempt: () => Promise<T>,
+  onWait: (error: RegistryUnavailableError, retryInMs: number) => void,
+): Promise<T> {
+  for (let delay = 1_000; ; delay = Math.min(delay * 2, 30_000)) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof RegistryUnavailableError)) throw error;
+      onWait(error, delay);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 export function isRegistryEncoded(buffer: Buffer | null): buffer is Buffer {
   return buffer !== null && buffer.length >= 5 && buffer[0] === 0;
 }
@@ -98,9 +141,18 @@ export class SchemaRegistryCodecs {
     return this.registry.encode(await this.register(name), record);
   }
 
-  /** Decodes a Confluent-framed Avro message with the writer's schema from the registry. */
+  /**
+   * Decodes a Confluent-framed Avro message with the writer's schema from the registry. An
+   * unknown schema id or a body that does not fit its schema is thrown as it is (the record's
+   * fault); a registry that cannot answer, as RegistryUnavailableError (not the record's).
+   */
   async decode(buffer: Buffer): Promise<unknown> {
-    return this.registry.decode(buffer);
+    try {
+      return await this.registry.decode(buffer);
+    } catch (error) {
+      if (registryFailed(error)) throw new RegistryUnavailableError(this.config.url, error);
+      throw error;
+    }
   }
 
   async setCompatibility(subject: string, level: CompatibilityLevel): Promise<void> {

@@ -389,14 +389,23 @@ export class StreamsRuntime {
     }
     const sub = task.subTopology;
     const context = task.context(this.options.now);
-    for (const record of batch.records) {
-      const input = await sub.deserialize(record);
-      if (!input.ok) {
-        this.uncommitted.failures.push({ record, reason: input.error.reason });
-        continue;
+    const failuresBefore = this.uncommitted.failures.length;
+    try {
+      for (const record of batch.records) {
+        const input = await sub.deserialize(record);
+        if (!input.ok) {
+          this.uncommitted.failures.push({ record, reason: input.error.reason });
+          continue;
+        }
+        const refusal = sub.process(record.key?.toString('utf8') ?? '', input.value, context);
+        if (refusal) this.uncommitted.failures.push({ record, reason: refusal.reason });
       }
-      const refusal = sub.process(record.key?.toString('utf8') ?? '', input.value, context);
-      if (refusal) this.uncommitted.failures.push({ record, reason: refusal.reason });
+    } catch (error) {
+      // Thrown (a registry that cannot answer): the batch is read again, so its letters must
+      // not be sent twice. What it already applied is applied again harmlessly: every stage
+      // ignores a change it has seen (its position guard).
+      this.uncommitted.failures.length = failuresBefore;
+      throw error;
     }
     this.uncommitted.tasks.add(task);
     // After the batch's transaction markers too, so the committed position can reach the end.

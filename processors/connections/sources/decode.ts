@@ -1,8 +1,9 @@
 // Bytes to change: decodes the Kafka key and value (Confluent-framed Avro through the schema
 // registry, otherwise JSON from the JsonConverter), then normalises. Bad input is returned as
-// a reason, never thrown, so the caller can dead-letter it and carry on.
+// a reason, never thrown, so the caller can dead-letter it and carry on. A registry that
+// cannot answer is thrown: that is no fault of the record, and the batch is read again.
 import type { KafkaRecord } from '../../platform/kafka';
-import { isRegistryEncoded } from '../../platform/registry';
+import { isRegistryEncoded, RegistryUnavailableError } from '../../platform/registry';
 import { ok, refuse, type Refusal, type Result } from '../../platform/result';
 import type { Change, SourceName } from './changes';
 import { normaliseEnvelope } from './normalise';
@@ -24,6 +25,7 @@ async function decodeBytes(
     try {
       return ok(await codecs.decode(bytes));
     } catch (error) {
+      if (error instanceof RegistryUnavailableError) throw error; // not the record's fault
       return refuse(`${what}: cannot decode registry Avro: ${(error as Error).message}`);
     }
   }
