@@ -116,6 +116,24 @@ export const FAULTS: Fault[] = [
     },
   },
   {
+    kind: 'registry outage with restarts',
+    description:
+      'the schema registry stopped (SIGTERM) for 30 s, and connections, the es-sink and ' +
+      'doctors-sync SIGKILLed and started again at its start: they come back with no schema ' +
+      'cached, so they must wait for the registry, not dead-letter what they cannot decode',
+    nominalSeconds: 75,
+    inject: async ({ stack, pipeline }) => {
+      await stack.stop('registry');
+      for (const name of ['connections-a', 'es-sink', 'doctors-sync']) {
+        const process = pipeline.get(name);
+        await process.kill();
+        process.start();
+      }
+      await sleep(30_000);
+      await stack.start('registry');
+    },
+  },
+  {
     kind: 'stop ferretdb 30 s',
     description:
       'FerretDB (MongoDB) stopped (SIGTERM) for 30 s, with a GMC sync (after churn) meanwhile ' +
