@@ -29,7 +29,12 @@ import {
   type VersionedConnection,
 } from './tasks/doctors';
 import { applyMembershipChange, MEMBERSHIPS_STORE } from './tasks/memberships';
-import type { DoctorMessage, MembershipMessage, PersonMessage } from './tasks/messages';
+import {
+  inputOrigin,
+  type DoctorMessage,
+  type MembershipMessage,
+  type PersonMessage,
+} from './tasks/messages';
 import { applyPersonChange, PERSONS_STORE } from './tasks/persons';
 import {
   LINKED_SOURCES,
@@ -101,9 +106,14 @@ export function connectionsTopology(options: ConnectionsTopologyOptions): Topolo
       const decoded = await options.decodeSource(source, record);
       if (!decoded.ok) return decoded;
       // Programme is a global table; its topic never reaches a source table.
-      return decoded.value.source === 'programme'
-        ? refuse('a Programme change on a routed topic')
-        : ok(decoded.value as SourceChange);
+      if (decoded.value.source === 'programme') {
+        return refuse('a Programme change on a routed topic');
+      }
+      const { sourcePosition, sourceTime, ...change } = decoded.value;
+      return ok({
+        ...change,
+        origin: inputOrigin(record, { sourcePosition, sourceTime }),
+      } as SourceChange);
     },
     process: (_key, change, context) => routeSourceChange(change, context),
   }));

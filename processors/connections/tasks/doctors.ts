@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import { deriveConnection } from '../../rules/derive';
 import type { DesignatedBodyMap } from '../../rules/designated-body';
 import { todayIn, type LocalDate } from '../../rules/dates';
-import type { DoctorInputs, RevalidationRecords, TisPerson } from '../../rules/types';
 import type { Refusal } from '../../platform/result';
 import type { ProcessorContext } from '../../streams/topology';
 import {
@@ -26,16 +25,14 @@ import {
   type ProgrammeRow,
   type RecommendationRow,
 } from '../sources';
-import {
-  gmcStateOf,
-  latestExceptionLog,
-  newerSyncState,
-  type SyncedGmcState,
-} from '../state/gmc-doctor-state';
+import { newerSyncState, type SyncedGmcState } from '../state/gmc-doctor-state';
 import { SINKS } from './source-tables';
+import { inputsOfDoctor, originKey } from './doctor-inputs';
 import {
   supersedes,
+  withOrigin,
   type DoctorMessage,
+  type InputOrigin,
   type RowChange,
   type TisPersonRecord,
   type Versioned,
@@ -48,6 +45,14 @@ export const PROGRAMME_INDEX = 'doctors-by-programme';
 export const PROGRAMMES_SEEN = 'programmes-seen';
 export const DOCTORS_STORES = [DOCTORS_STORE, REEVALUATION_INDEX, PROGRAMME_INDEX, PROGRAMMES_SEEN];
 
+/**
+ * Provenance: a TIS person carries the origins of the rows it was assembled from
+ * (`TisPersonRecord.origins`); every other row's origin — the GMC sync state, the doctorsForDB
+ * copy, each exception log, connection log entry, hidden discrepancy and recommendation — is
+ * kept in the one parallel map `origins`, by `<source>:<key>` (doctor-inputs.ts `originKey`),
+ * set and dropped with its row. Everything about origins is optional: a state stored before
+ * they were kept loads as it is, and its rows show no origin until they next change.
+ */
 export interface DoctorState {
   /** Valid TIS persons carrying this GMC number, by person id (normally one). */
   tis: Record<string, TisPersonRecord>;
@@ -61,6 +66,8 @@ export interface DoctorState {
   emitted?: Emitted;
   /** The programme ids this doctor is indexed under. */
   programmes?: number[];
+  /** The origin of each non-TIS row, by `<source>:<key>`; absent when none is known. */
+  origins?: Record<string, InputOrigin>;
 }
 
 interface Emitted {
@@ -98,14 +105,26 @@ export function applyDoctorChange(
   settings: DoctorsSettings,
 ): Refusal | void {
   const state = context.get<DoctorState>(DOCTORS_STORE, gmc) ?? { tis: {}, logs: {} };
+  const keepOrigin = (present: boolean) => {
+    state.origins = withOrigin(
+      state.origins,
+      originKey(message.source, message.key),
+      message.origin,
+      present,
+    );
+  };
   switch (message.source) {
     case 'tisPerson':
       if (message.op === 'upsert') state.tis[message.key] = message.row;
       else delete state.tis[message.key];
       break;
-    case 'gmcDoctors':
-      state.sync = message.op === 'upsert' ? newerSyncState(state.sync, message.row) : undefined;
+    case 'gmcDoctors': {
+      const held = state.sync;
+      state.sync = message.op === 'upsert' ? newerSyncState(held, message.row) : undefined;
+      // An older state replayed leaves the newer one, and its origin, in place.
+      if (state.sync !== held || !state.sync) keepOrigin(state.sync !== undefined);
       break;
+    }
     case 'doctorsForDB': {
       if (!supersedes(state.copy, message)) return;
       let row: DoctorsForDbRow | null = null;
@@ -117,19 +136,24 @@ export function applyDoctorChange(
         row = message.row;
       }
       state.copy = { position: message.position ?? state.copy?.position, row };
+      keepOrigin(row !== null);
       break;
     }
     case 'exceptionLogs':
       state.logs = withRowChange(state.logs, message) ?? {};
+      keepOrigin(message.op === 'upsert');
       break;
     case 'connectionLogs':
       state.connectionLogs = withRowChange(state.connectionLogs, message);
+      keepOrigin(message.op === 'upsert');
       break;
     case 'hiddenDiscrepancy':
       state.hiddenDiscrepancies = withRowChange(state.hiddenDiscrepancies, message);
+      keepOrigin(message.op === 'upsert');
       break;
     case 'recommendation':
       state.recommendations = withRowChange(state.recommendations, message);
+      keepOrigin(message.op === 'upsert');
       break;
   }
   context.put(DOCTORS_STORE, gmc, state);
@@ -167,7 +191,7 @@ export function reconcileDoctor(
 ): void {
   if (!state) return;
   const now = context.now();
-  const inputs = doctorInputs(gmc, state, settings.programmes);
+  const { inputs } = inputsOfDoctor(gmc, state, settings);
   const known = state.emitted;
   if (!inputs) {
     if (known && known.fingerprint !== null) emit(gmc, state, null, null, context);
@@ -279,103 +303,6 @@ export function reconcileProgramme(
   }
   context.put(PROGRAMMES_SEEN, key, digest);
   return doctors.length;
-}
-
-function doctorInputs(
-  gmcReferenceNumber: string,
-  state: DoctorState,
-  programmes: ReadonlyMap<number, ProgrammeRow>,
-): DoctorInputs | null {
-  const tis = tisPersonOf(state, programmes);
-  const copy = state.copy?.row ?? undefined;
-  if (!tis && !state.sync && !copy) return null;
-  return {
-    gmcReferenceNumber,
-    tis,
-    gmc: gmcStateOf(state.sync, copy),
-    exceptionLog: latestExceptionLog(Object.values(state.logs)),
-    revalidation: revalidationOf(state, copy),
-  };
-}
-
-/** The revalidation services' own records of the doctor (docs/rules.md §4.9). */
-function revalidationOf(
-  state: DoctorState,
-  copy: DoctorsForDbRow | undefined,
-): RevalidationRecords | null {
-  const logs = Object.values(state.connectionLogs ?? {});
-  const recommendations = Object.values(state.recommendations ?? {});
-  const hidden = Object.values(state.hiddenDiscrepancies ?? {});
-  if (!copy && logs.length === 0 && recommendations.length === 0 && hidden.length === 0) {
-    return null;
-  }
-  return {
-    tisStatus: copy?.doctorStatus ?? null,
-    // A document stored before this field was read lacks it.
-    lastUpdatedDate: copy?.lastUpdatedDate ?? null,
-    connectionLogs: logs.map((log) => ({
-      id: log.id,
-      updatedBy: log.updatedBy,
-      requestTime: log.requestTime?.toISOString() ?? null,
-      responseCode: log.responseCode,
-    })),
-    recommendations: recommendations.map((recommendation) => ({
-      id: recommendation.id,
-      outcome: recommendation.outcome,
-      actualSubmissionDate: recommendation.actualSubmissionDate,
-      gmcSubmissionDate: recommendation.gmcSubmissionDate,
-    })),
-    hiddenDiscrepancies: hidden.map((row) => ({
-      id: row.id,
-      gmcId: row.gmcId,
-      hiddenForDesignatedBodyCode: row.hiddenForDesignatedBodyCode,
-      hiddenBy: row.hiddenBy,
-      reason: row.reason,
-      hiddenDateTime: row.hiddenDateTime?.toISOString() ?? null,
-      hiddenUntilDate: row.hiddenUntilDate,
-    })),
-  };
-}
-
-/**
- * Should two valid persons carry the same number (a TIS data error), the one with the smallest
- * person id is shown: a stable choice that does not depend on arrival order.
- */
-function tisPersonOf(
-  state: DoctorState,
-  programmes: ReadonlyMap<number, ProgrammeRow>,
-): TisPerson | null {
-  const people = Object.values(state.tis).sort((a, b) => a.personId - b.personId);
-  const person = people[0];
-  if (!person) return null;
-  return {
-    personId: person.personId,
-    role: person.role,
-    firstName: person.firstName,
-    lastName: person.lastName,
-    programmeMemberships: person.memberships.map(({ membership, curricula }) => {
-      const programme =
-        membership.programmeId === null ? undefined : programmes.get(membership.programmeId);
-      return {
-        uuid: membership.uuid,
-        type: membership.programmeMembershipType,
-        startDate: membership.programmeStartDate,
-        endDate: membership.programmeEndDate,
-        programmeName: programme?.programmeName ?? null,
-        owner: programme?.owner ?? null,
-        curriculumMemberships: curricula.map((curriculum) => ({
-          id: curriculum.id,
-          curriculumStartDate: curriculum.curriculumStartDate,
-          curriculumEndDate: curriculum.curriculumEndDate,
-        })),
-      };
-    }),
-    placements: person.placements.map((placement) => ({
-      gradeId: placement.gradeId,
-      dateFrom: placement.dateFrom,
-      dateTo: placement.dateTo,
-    })),
-  };
 }
 
 function sourcesOf(state: DoctorState): string[] {
