@@ -19,11 +19,7 @@ import type { KafkaRecord } from '../platform/kafka';
 import { ok, refuse } from '../platform/result';
 import { decodeValue, encodeValue } from '../streams/values';
 import type { Sink, SubTopology, Topology } from '../streams/topology';
-import {
-  VERSION_HEADER,
-  type ConnectionChange,
-  type ConnectionRecord,
-} from './connection-record';
+import { VERSION_HEADER, type ConnectionChange, type ConnectionRecord } from './connection-record';
 import type { InputSource } from './inputs';
 import type { DecodedInput } from './wiring';
 import {
