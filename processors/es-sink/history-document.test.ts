@@ -3,21 +3,21 @@
 // history index holds.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConnectionChange } from '../connections/connection-record';
+import type { ConnectionChange, StatusSnapshot } from '../connections/connection-record';
 import { HISTORY_MAPPINGS, toHistoryAction } from './history-document';
 
 const golden = JSON.parse(
   readFileSync(join(__dirname, 'golden', 'history-documents.json'), 'utf8'),
 ) as Record<string, unknown>;
 
-const connected = {
+const connected: StatusSnapshot = {
   connectionStatus: 'CONNECTED',
   connectionReason: null,
   exceptionReasons: [],
   discrepancy: null,
   designatedBody: '1-1RSG4X0',
   tcsDesignatedBody: '1-1RSG4X0',
-} as const;
+};
 
 const inputs: Record<string, { key: string; value: ConnectionChange }> = {
   'a programme ended at midnight': {
