@@ -2,7 +2,10 @@
 // doctor's status to reval.connection-changes with its cause and moves `statusSince` exactly
 // when the status, exception reasons or discrepancy change; the es-sink files each change once
 // in `connectionhistory` (a replay of the topic adds nothing), and `reval rebuild` keeps both.
-import type { ConnectionChange } from '../../processors/connections/connection-record';
+import {
+  rowlessCause,
+  type ConnectionChange,
+} from '../../processors/connections/connection-record';
 import type { RunningConnections } from '../../processors/connections/processor';
 import { startFromEnv as startConnections } from '../../processors/connections/runtime';
 import { waitUntilViewsCaughtUp } from '../../processors/cli/views-caught-up';
@@ -24,7 +27,7 @@ import {
   createStreamHarness,
   eventually,
   manualClock,
-  privateTopicsEnv,
+  privatePipelineEnv,
   type StreamHarness,
 } from '../support/stream-harness';
 import { quietLogger } from './es-sink-harness';
@@ -44,14 +47,7 @@ describe('status history (real Kafka, registry and Elasticsearch)', () => {
   const raw = createElasticsearchClient(elasticsearchConfig());
 
   beforeEach(async () => {
-    const prefix = `hist${Math.random().toString(36).slice(2, 8)}`;
-    env = {
-      ...privateTopicsEnv(prefix),
-      ES_INDEX_PREFIX: `${prefix}-`,
-      ES_SINK_GROUP_ID: `${prefix}-es-sink`,
-      CONNECTIONS_GROUP_ID: `${prefix}-connections`,
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    };
+    env = privatePipelineEnv('hist');
     harness = await createStreamHarness(env);
   });
 
@@ -216,16 +212,7 @@ describe('status history (real Kafka, registry and Elasticsearch)', () => {
         designatedBody: tcsDesignatedBody,
         tcsDesignatedBody: null,
       },
-      cause: {
-        kind: 'MIDNIGHT',
-        source: null,
-        key: null,
-        topic: null,
-        partition: null,
-        offset: null,
-        sourcePosition: null,
-        sourceTime: null,
-      },
+      cause: rowlessCause('MIDNIGHT'),
     });
     expect(inGmc.version).toBeLessThan(ended.version);
     // No names or other personal data ride on a change.
