@@ -278,7 +278,9 @@ describe('status history (real Kafka, registry and Elasticsearch)', () => {
     expect(letters.map((letter) => letter.headers[DLQ_HEADERS.topic]?.toString())).toEqual([
       harness.topics.connectionChanges,
     ]);
-    expect(letters[0].headers[DLQ_HEADERS.reason]?.toString()).toMatch(/^cannot decode the Avro value/);
+    expect(letters[0].headers[DLQ_HEADERS.reason]?.toString()).toMatch(
+      /^cannot decode the Avro value/,
+    );
     const changes = await changesOf(GMC);
     expect((await historyDocuments(GMC)).map(({ id }) => id)).toEqual(
       changes.map(({ version }) => `${GMC}-${version}`).sort(),
