@@ -15,6 +15,13 @@ export async function decodeGmcDoctor(
   return ok(
     state === null
       ? { source: 'gmcDoctors', key, op: 'delete' }
-      : { source: 'gmcDoctors', key, op: 'upsert', row: state },
+      : {
+          source: 'gmcDoctors',
+          key,
+          op: 'upsert',
+          row: state,
+          sourcePosition: state.runId,
+          sourceTime: state.requestTime.toISOString(),
+        },
   );
 }

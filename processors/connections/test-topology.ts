@@ -3,8 +3,10 @@
 import { DEFAULT_TOPICS } from '../platform/topics';
 import { buildDesignatedBodyMap } from '../rules/designated-body';
 import designatedBodyTable from '../rules/designated-bodies.json';
+import { ok, refuse } from '../platform/result';
 import { TopologyTestDriver } from '../streams/test-driver';
-import type { ConnectionRecord } from './connection-record';
+import { decodeValue, encodeValue } from '../streams/values';
+import type { ConnectionChange, ConnectionRecord } from './connection-record';
 import type { Change, ProgrammeRow } from './sources';
 import type { GmcChange } from './state/gmc-doctor-state';
 import { reconcileProgramme, reevaluateDue, type VersionedConnection } from './tasks/doctors';
@@ -28,8 +30,15 @@ export function connectionsDriver(options: { partitions?: number; now?: string }
     topics: { ...DEFAULT_TOPICS },
     partitions: options.partitions ?? 3,
     doctors,
-    decodeSource: () => Promise.reject(new Error('golden tests pipe decoded changes')),
+    // `feedRecords` packs each change as the record's value: the edge's decoding is tested apart.
+    decodeSource: (_source, record) =>
+      Promise.resolve(
+        record.value === null
+          ? refuse('golden records carry a change')
+          : ok(decodeValue<Change | GmcChange>(record.value)),
+      ),
     encodeConnection: () => Buffer.alloc(0),
+    encodeConnectionChange: () => Buffer.alloc(0),
   });
   const driver = new TopologyTestDriver(topology, new Date(options.now ?? '2026-11-25T10:00:00Z'));
 
@@ -60,6 +69,30 @@ export function connectionsDriver(options: { partitions?: number; now?: string }
     return latestByKey(written());
   }
 
+  /**
+   * As `feed`, but each change arrives as a Kafka record at the given offset (partition 0 of
+   * its topic) and goes through the source tables' deserialisation, which sets its origin.
+   */
+  async function feedRecords(
+    changes: { change: Change | GmcChange; offset: number }[],
+    now?: string,
+  ): Promise<GoldenRecord[]> {
+    if (now) driver.setTime(now);
+    for (const { change, offset } of changes) {
+      if (change.source === 'programme') throw new Error('programmes go through feed');
+      await driver.pipeRecord({
+        topic: DEFAULT_TOPICS[change.source],
+        partition: 0,
+        offset: String(offset),
+        key: Buffer.from(change.key),
+        value: encodeValue(change),
+        headers: {},
+        timestamp: '0',
+      });
+    }
+    return latestByKey(written());
+  }
+
   /** What midnight does: re-derives the doctors whose date has come. */
   function midnight(now: string): GoldenRecord[] {
     driver.setTime(now);
@@ -67,7 +100,14 @@ export function connectionsDriver(options: { partitions?: number; now?: string }
     return latestByKey(written());
   }
 
-  return { driver, feed, midnight, written, programmes, doctors };
+  /** Every change record written to reval.connection-changes since the last call, in order. */
+  function changes(): ConnectionChange[] {
+    return driver
+      .readOutput<ConnectionChange>(DEFAULT_TOPICS.connectionChanges)
+      .map(({ value }) => value as ConnectionChange);
+  }
+
+  return { driver, feed, feedRecords, midnight, written, changes, programmes, doctors };
 }
 
 function latestByKey(records: GoldenRecord[]): GoldenRecord[] {

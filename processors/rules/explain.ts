@@ -31,8 +31,8 @@ function describeSelection(selection: ProgrammeMembershipSelection, ignored: num
   );
 }
 
-function describeStatus(evaluation: Evaluation): string {
-  const { record, person, selection, today, inputs } = evaluation;
+function describeStatus(evaluation: Evaluation, today: string): string {
+  const { record, person, selection, inputs } = evaluation;
   const selected = selection?.membership;
   switch (record.connectionReason) {
     case null:
@@ -143,19 +143,26 @@ function describeNextReevaluation(evaluation: Evaluation): string {
   return `nextReevaluationDate ${next}: ${[...new Set(why)].join(' and ')}`;
 }
 
-/** One paragraph, a sentence per decision, in the order the rules take them. */
-export function explainEvaluation(evaluation: Evaluation): string {
+/**
+ * One paragraph, a sentence per decision, in the order the rules take them. Undated, it names
+ * no date that is only today's (the record's explanation, which must not change merely
+ * because a day passed): "On <date>: " is left out and the status compares with "today".
+ */
+export function explainEvaluation(
+  evaluation: Evaluation,
+  { dated = true }: { dated?: boolean } = {},
+): string {
   const { selection, person, today } = evaluation;
   const ignored = person?.programmeMemberships.filter((m) => !isEligible(m)).length ?? 0;
   const sentences = [
-    `On ${today}`,
     ...(selection === null ? [] : [describeSelection(selection, ignored)]),
-    describeStatus(evaluation),
+    describeStatus(evaluation, dated ? today : 'today'),
     describeTcsDesignatedBody(evaluation),
     describeGmcDesignatedBody(evaluation),
     describeExceptions(evaluation),
     describeDiscrepancy(evaluation),
     describeNextReevaluation(evaluation),
   ];
-  return `${sentences[0]}: ${sentences.slice(1).join('. ')}.`;
+  const text = `${sentences.join('. ')}.`;
+  return dated ? `On ${today}: ${text}` : text;
 }

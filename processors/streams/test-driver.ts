@@ -3,6 +3,7 @@
 // holds, and runs on simulated time. It commits after every input, as a runtime that is
 // caught up does. Repartitioned records are serialised and read back, and go to the partition
 // Kafka's partitioner would choose, so partitioning mistakes show here.
+import type { KafkaRecord } from '../platform/kafka';
 import { LocalRunner } from './local-runner';
 import { memoryBackend } from './memory-storage';
 import type { ProcessorContext, Topology } from './topology';
@@ -55,6 +56,23 @@ export class TopologyTestDriver {
   /** Feeds one already-deserialised input to the sub-topology that reads `topic`. */
   pipe(topic: string, key: string, input: unknown): void {
     this.runner.pipe(topic, key, input);
+    this.runner.commit();
+  }
+
+  /**
+   * Feeds one Kafka record as the runtime reads it: deserialised by the sub-topology that reads
+   * its topic (a refusal is dead-lettered), then processed on the record's partition.
+   */
+  async pipeRecord(record: KafkaRecord): Promise<void> {
+    const sub = this.runner.topology.subTopologies.find((s) => s.source === record.topic);
+    if (!sub) throw new Error(`no sub-topology reads ${record.topic}`);
+    const key = record.key?.toString('utf8') ?? '';
+    const input = await sub.deserialize(record);
+    if (!input.ok) {
+      this.deadLetters.push({ topic: record.topic, key, reason: input.error.reason });
+      return;
+    }
+    this.runner.pipe(record.topic, key, input.value, record.partition);
     this.runner.commit();
   }
 

@@ -196,6 +196,12 @@ export const KEY_FIELDS = {
  */
 interface Positioned {
   position?: number;
+  /**
+   * The source's own coordinates of the change, readable by a person (binlog file:pos, the
+   * MongoDB cluster time), and when the source made it (ISO 8601); for provenance only.
+   */
+  sourcePosition?: string;
+  sourceTime?: string;
 }
 
 export type Upsert<S extends SourceName = SourceName> = {

@@ -4,7 +4,7 @@ import { ok, refuse, type Refusal, type Result } from '../../platform/result';
 import { isMongoSource, type Change, type MySqlSourceName, type SourceName } from './changes';
 import { gmcNumberOf, gmcNumberRefusal } from '../../rules/identity';
 import { isEnvelope, isObject, unwrap } from './envelope';
-import { sourcePosition } from './position';
+import { sourcePoint, sourcePosition } from './position';
 import { normaliseMongo } from './mongo';
 import { normaliseMySql } from './mysql';
 
@@ -19,11 +19,17 @@ export function normaliseEnvelope(
     const change = isMongoSource(source)
       ? normaliseMongo(source, k, v)
       : normaliseMySql(source as MySqlSourceName, k, v);
-    const position =
-      isObject(v.payload) && isEnvelope(v.payload) ? sourcePosition(v.payload) : undefined;
+    const envelope = isObject(v.payload) && isEnvelope(v.payload) ? v.payload : undefined;
     if (!change.ok) return change;
     const checked = withCheckedKey(change.value);
-    return !checked.ok || position === undefined ? checked : ok({ ...checked.value, position });
+    if (!checked.ok || envelope === undefined) return checked;
+    const position = sourcePosition(envelope);
+    const point = sourcePoint(envelope);
+    return ok(
+      position === undefined
+        ? { ...checked.value, ...point }
+        : { ...checked.value, position, ...point },
+    );
   } catch (error) {
     return refuse(`${source}: cannot read the event: ${(error as Error).message}`);
   }

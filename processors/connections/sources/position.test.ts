@@ -1,6 +1,6 @@
 import { DebeziumEvents } from '../../../dev/debezium';
 import { normaliseEnvelope } from './normalise';
-import { sourcePosition } from './position';
+import { sourcePoint, sourcePosition } from './position';
 
 describe('source positions', () => {
   it('orders MySQL changes by binlog file, then position', () => {
@@ -34,5 +34,30 @@ describe('source positions', () => {
     const second = normaliseEnvelope('person', json(updated.key), json(updated.value));
     const positionOf = (result: typeof first) => (result.ok ? result.value.position : undefined);
     expect(positionOf(first)).toBeLessThan(positionOf(second) as number);
+  });
+
+  it('reads as binlog file:pos or cluster seconds:ord, with the source time, for provenance', () => {
+    expect(
+      sourcePoint({
+        op: 'u',
+        source: { file: 'mysql-bin.000003', pos: 929, ts_ms: 1_772_443_800_000 },
+      }),
+    ).toEqual({ sourcePosition: 'mysql-bin.000003:929', sourceTime: '2026-03-02T09:30:00.000Z' });
+    expect(sourcePoint({ op: 'u', source: { ts_ms: 1_772_443_800_123, ord: 7 } })).toEqual({
+      sourcePosition: '1772443800:7',
+      sourceTime: '2026-03-02T09:30:00.123Z',
+    });
+    expect(sourcePoint({ op: 'u', source: { connector: 'other' } })).toEqual({});
+  });
+
+  it('rides on a normalised change beside the ordering position', async () => {
+    const events = new DebeziumEvents({ clock: () => new Date('2026-03-02T09:30:00Z') });
+    const [created] = await events.mysqlRow('Person', 'c', { after: { id: 1, role: 'DR' } });
+    const json = (b: Buffer | null) => b && JSON.parse(b.toString());
+    const result = normaliseEnvelope('person', json(created.key), json(created.value));
+    if (!result.ok) throw new Error(result.error.reason);
+    expect(result.value.sourcePosition).toMatch(/^mysql-bin\.\d+:\d+$/);
+    // The database's time (source.ts_ms), a little before the connector's own ts_ms.
+    expect(result.value.sourceTime).toBe('2026-03-02T09:29:59.997Z');
   });
 });

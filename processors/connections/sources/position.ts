@@ -24,3 +24,27 @@ export function sourcePosition(envelope: Json): number | undefined {
   }
   return undefined;
 }
+
+/** The same coordinates as a person reads them, and the source's own time, for provenance. */
+export interface SourcePoint {
+  sourcePosition?: string;
+  sourceTime?: string;
+}
+
+/**
+ * MySQL: `<binlog file>:<pos>`; MongoDB: the cluster time as `<seconds>:<ord>`. The time is the
+ * block's `ts_ms` (when the database made the change; the snapshot's time for a snapshot row).
+ */
+export function sourcePoint(envelope: Json): SourcePoint {
+  const source = envelope.source;
+  if (!isObject(source)) return {};
+  const point: SourcePoint = {};
+  const tsMs = Number(source.ts_ms);
+  if (typeof source.file === 'string' && Number.isSafeInteger(Number(source.pos))) {
+    point.sourcePosition = `${source.file}:${Number(source.pos)}`;
+  } else if (Number.isSafeInteger(tsMs) && Number.isSafeInteger(Number(source.ord))) {
+    point.sourcePosition = `${Math.floor(tsMs / 1000)}:${Number(source.ord)}`;
+  }
+  if (Number.isSafeInteger(tsMs) && tsMs > 0) point.sourceTime = new Date(tsMs).toISOString();
+  return point;
+}

@@ -18,9 +18,11 @@ export type SyncedGmcState = Pick<
   | 'requestTime'
 >;
 
-export type GmcChange =
+/** `sourcePosition` is the sync run's id and `sourceTime` its request time, for provenance. */
+export type GmcChange = (
   | { source: 'gmcDoctors'; key: string; op: 'upsert'; row: SyncedGmcState }
-  | { source: 'gmcDoctors'; key: string; op: 'delete' };
+  | { source: 'gmcDoctors'; key: string; op: 'delete' }
+) & { sourcePosition?: string; sourceTime?: string };
 
 /** A replayed or reordered older GMC state never replaces a newer one. */
 export function newerSyncState(

@@ -2,19 +2,22 @@
 // doctorsForDB copy, the exception logs and the revalidation services' connection log entries,
 // hidden discrepancies and recommendations; the Programme global table supplies names and
 // owners; the rules derive the record, and only a changed record goes to reval.connections,
-// with a per-doctor version that never goes backwards. Two index stores let midnight and a
-// programme edit find their doctors without scanning every doctor.
+// with a per-doctor version that never goes backwards, and a change of its status to
+// reval.connection-changes with its cause (./status-history.ts). Two index stores let
+// midnight and a programme edit find their doctors without scanning every doctor.
 import { createHash } from 'node:crypto';
-import { deriveConnection } from '../../rules/derive';
+import { evaluateDoctor } from '../../rules/derive';
+import { explainEvaluation } from '../../rules/explain';
 import type { DesignatedBodyMap } from '../../rules/designated-body';
 import { todayIn, type LocalDate } from '../../rules/dates';
-import type { DoctorInputs, RevalidationRecords, TisPerson } from '../../rules/types';
 import type { Refusal } from '../../platform/result';
 import type { ProcessorContext } from '../../streams/topology';
 import {
   fingerprint,
   nextVersion,
+  statusSnapshot,
   toConnectionRecord,
+  type CauseKind,
   type ConnectionRecord,
 } from '../connection-record';
 import {
@@ -26,16 +29,22 @@ import {
   type ProgrammeRow,
   type RecommendationRow,
 } from '../sources';
-import {
-  gmcStateOf,
-  latestExceptionLog,
-  newerSyncState,
-  type SyncedGmcState,
-} from '../state/gmc-doctor-state';
+import { newerSyncState, type SyncedGmcState } from '../state/gmc-doctor-state';
 import { SINKS } from './source-tables';
+import { doctorInputs, originKey } from './doctor-inputs';
+import {
+  causeOf,
+  changeRecord,
+  statusBefore,
+  statusSinceOf,
+  type PendingCause,
+  type StatusMemory,
+} from './status-history';
 import {
   supersedes,
+  withOrigin,
   type DoctorMessage,
+  type InputOrigin,
   type RowChange,
   type TisPersonRecord,
   type Versioned,
@@ -48,6 +57,14 @@ export const PROGRAMME_INDEX = 'doctors-by-programme';
 export const PROGRAMMES_SEEN = 'programmes-seen';
 export const DOCTORS_STORES = [DOCTORS_STORE, REEVALUATION_INDEX, PROGRAMME_INDEX, PROGRAMMES_SEEN];
 
+/**
+ * Provenance: a TIS person carries the origins of the rows it was assembled from
+ * (`TisPersonRecord.origins`); every other row's origin — the GMC sync state, the doctorsForDB
+ * copy, each exception log, connection log entry, hidden discrepancy and recommendation — is
+ * kept in the one parallel map `origins`, by `<source>:<key>` (doctor-inputs.ts `originKey`),
+ * set and dropped with its row. Everything about origins is optional: a state stored before
+ * they were kept loads as it is, and its rows show no origin until they next change.
+ */
 export interface DoctorState {
   /** Valid TIS persons carrying this GMC number, by person id (normally one). */
   tis: Record<string, TisPersonRecord>;
@@ -61,9 +78,13 @@ export interface DoctorState {
   emitted?: Emitted;
   /** The programme ids this doctor is indexed under. */
   programmes?: number[];
+  /** The origin of each non-TIS row, by `<source>:<key>`; absent when none is known. */
+  origins?: Record<string, InputOrigin>;
+  /** The last input applied since the doctor was derived: the cause of a change it makes. */
+  cause?: PendingCause;
 }
 
-interface Emitted {
+interface Emitted extends StatusMemory {
   version: number;
   /** Digest of the compared fields; null after a tombstone. */
   fingerprint: string | null;
@@ -98,14 +119,26 @@ export function applyDoctorChange(
   settings: DoctorsSettings,
 ): Refusal | void {
   const state = context.get<DoctorState>(DOCTORS_STORE, gmc) ?? { tis: {}, logs: {} };
+  const keepOrigin = (present: boolean) => {
+    state.origins = withOrigin(
+      state.origins,
+      originKey(message.source, message.key),
+      message.origin,
+      present,
+    );
+  };
   switch (message.source) {
     case 'tisPerson':
       if (message.op === 'upsert') state.tis[message.key] = message.row;
       else delete state.tis[message.key];
       break;
-    case 'gmcDoctors':
-      state.sync = message.op === 'upsert' ? newerSyncState(state.sync, message.row) : undefined;
+    case 'gmcDoctors': {
+      const held = state.sync;
+      state.sync = message.op === 'upsert' ? newerSyncState(held, message.row) : undefined;
+      // An older state replayed leaves the newer one, and its origin, in place.
+      if (state.sync !== held || !state.sync) keepOrigin(state.sync !== undefined);
       break;
+    }
     case 'doctorsForDB': {
       if (!supersedes(state.copy, message)) return;
       let row: DoctorsForDbRow | null = null;
@@ -117,20 +150,32 @@ export function applyDoctorChange(
         row = message.row;
       }
       state.copy = { position: message.position ?? state.copy?.position, row };
+      keepOrigin(row !== null);
       break;
     }
     case 'exceptionLogs':
       state.logs = withRowChange(state.logs, message) ?? {};
+      keepOrigin(message.op === 'upsert');
       break;
     case 'connectionLogs':
       state.connectionLogs = withRowChange(state.connectionLogs, message);
+      keepOrigin(message.op === 'upsert');
       break;
     case 'hiddenDiscrepancy':
       state.hiddenDiscrepancies = withRowChange(state.hiddenDiscrepancies, message);
+      keepOrigin(message.op === 'upsert');
       break;
     case 'recommendation':
       state.recommendations = withRowChange(state.recommendations, message);
+      keepOrigin(message.op === 'upsert');
       break;
+  }
+  // A replay (defer) derives once at the end, after every input: no single input is the cause.
+  if (!settings.defer) {
+    state.cause = {
+      ...(message.trigger ?? { source: message.source, key: message.key }),
+      ...(message.origin && { origin: message.origin }),
+    };
   }
   context.put(DOCTORS_STORE, gmc, state);
   // Derived once per commit, however many of the doctor's inputs arrived meanwhile.
@@ -158,26 +203,41 @@ export function reconcileChangedDoctors(
   for (const gmc of doctors) reconcileDoctor(gmc, context, settings);
 }
 
-/** Re-derives one doctor and emits the record when it changed (a tombstone when it is gone). */
+/**
+ * Re-derives one doctor and emits the record when it changed (a tombstone when it is gone).
+ * `kind` says what asked: an input (the stage, before a commit), midnight, a programme edit or
+ * a task's start; an input applied since the last derivation is the cause whatever asked.
+ */
 export function reconcileDoctor(
   gmc: string,
   context: ProcessorContext,
   settings: DoctorsSettings,
   state = context.get<DoctorState>(DOCTORS_STORE, gmc),
+  kind: CauseKind = 'INPUT',
 ): void {
   if (!state) return;
   const now = context.now();
-  const inputs = doctorInputs(gmc, state, settings.programmes);
+  const inputs = doctorInputs(gmc, state, settings);
   const known = state.emitted;
+  const cause = () => causeOf(state.cause, kind);
   if (!inputs) {
-    if (known && known.fingerprint !== null) emit(gmc, state, null, null, context);
+    if (known && known.fingerprint !== null) emit(gmc, state, null, context, cause());
   } else {
     const today = todayIn(now, settings.timeZone);
-    const derived = deriveConnection(inputs, today, settings.designatedBodies);
-    const candidate = toConnectionRecord(derived, 0, now, sourcesOf(state));
+    const evaluation = evaluateDoctor(inputs, today, settings.designatedBodies);
+    const candidate = toConnectionRecord(evaluation.record, 0, now, sourcesOf(state));
     const digest = digestOf(candidate);
-    if (known?.fingerprint !== digest) emit(gmc, state, candidate, digest, context);
+    if (known?.fingerprint !== digest) {
+      // Only for a record that is written: the explanation is not compared.
+      candidate.explanation = explainEvaluation(evaluation, { dated: false });
+      emit(gmc, state, { record: candidate, digest }, context, cause());
+    } else if (known.snapshot === undefined) {
+      // Stored before the status was remembered: its status starts being known now.
+      known.snapshot = statusSnapshot(candidate);
+      known.statusSince = now.getTime();
+    }
   }
+  delete state.cause;
   indexProgrammes(gmc, state, context);
   context.put(DOCTORS_STORE, gmc, state);
 }
@@ -203,6 +263,8 @@ export function rememberWritten(
     version: held,
     fingerprint: record ? digestOf(record) : null,
     nextReevaluationDate: record?.nextReevaluationDate ?? null,
+    snapshot: record ? statusSnapshot(record) : null,
+    ...(record?.statusSince && { statusSince: record.statusSince.getTime() }),
   };
   context.put(DOCTORS_STORE, gmc, state);
 }
@@ -210,23 +272,38 @@ export function rememberWritten(
 function emit(
   gmc: string,
   state: DoctorState,
-  candidate: ReturnType<typeof toConnectionRecord> | null,
-  digest: string | null,
+  derived: { record: Omit<ConnectionRecord, 'version'>; digest: string } | null,
   context: ProcessorContext,
+  cause: ReturnType<typeof causeOf>,
 ): void {
   const previous = state.emitted;
-  const version = nextVersion(previous?.version, context.now().getTime());
-  const next = candidate?.nextReevaluationDate ?? null;
-  const output: VersionedConnection = {
-    version,
-    record: candidate ? { ...candidate, version } : null,
-  };
+  const now = context.now();
+  const version = nextVersion(previous?.version, now.getTime());
+  const before = statusBefore(previous);
+  let record: ConnectionRecord | null = null;
+  let memory: StatusMemory = { snapshot: null };
+  if (derived) {
+    const snapshot = statusSnapshot(derived.record);
+    const since = statusSinceOf(before, snapshot, previous?.statusSince, now.getTime());
+    record = { ...derived.record, version, statusSince: new Date(since) };
+    memory = { snapshot, statusSince: since };
+  }
+  const next = record?.nextReevaluationDate ?? null;
+  const output: VersionedConnection = { version, record };
   context.forward(SINKS.connections, gmc, output, gmc);
+  const change = changeRecord(gmc, before, record, version, now, cause);
+  // Every change is kept: never replaced by a later one before the commit (no `latest`).
+  if (change) context.forward(SINKS.connectionChanges, gmc, change);
   if (previous?.nextReevaluationDate && previous.nextReevaluationDate !== next) {
     context.put(REEVALUATION_INDEX, previous.nextReevaluationDate + SEP + gmc, undefined);
   }
   if (next) context.put(REEVALUATION_INDEX, next + SEP + gmc, 1);
-  state.emitted = { version, fingerprint: digest, nextReevaluationDate: next };
+  state.emitted = {
+    version,
+    fingerprint: derived?.digest ?? null,
+    nextReevaluationDate: next,
+    ...memory,
+  };
 }
 
 function indexProgrammes(gmc: string, state: DoctorState, context: ProcessorContext): void {
@@ -252,19 +329,22 @@ export function reevaluateDue(context: ProcessorContext, settings: DoctorsSettin
   const today = todayIn(context.now(), settings.timeZone);
   // Dates are fixed-width, so every key of a date up to today sorts below today + "\u0001".
   const due = context.range(REEVALUATION_INDEX, { lt: today + '\u0001' });
-  for (const [key] of due) reconcileDoctor(key.slice(key.indexOf(SEP) + 1), context, settings);
+  for (const [key] of due) {
+    reconcileDoctor(key.slice(key.indexOf(SEP) + 1), context, settings, undefined, 'MIDNIGHT');
+  }
   return due.length;
 }
 
 /**
  * A programme row changed in the global table: re-derive its doctors in this task. Also run
- * for every programme when a task starts, so an edit made while the task was elsewhere or
- * stopped is not missed; the digest makes that a no-op for programmes already seen.
+ * for every programme when a task starts (`kind` RESTORE), so an edit made while the task was
+ * elsewhere or stopped is not missed; the digest makes that a no-op for programmes already seen.
  */
 export function reconcileProgramme(
   programmeId: number,
   context: ProcessorContext,
   settings: DoctorsSettings,
+  kind: 'PROGRAMME' | 'RESTORE' = 'PROGRAMME',
 ): number {
   const row = settings.programmes.get(programmeId);
   const digest = row ? createHash('sha1').update(JSON.stringify(row)).digest('base64') : undefined;
@@ -275,107 +355,10 @@ export function reconcileProgramme(
     lt: key + '\u0001',
   });
   for (const [indexKey] of doctors) {
-    reconcileDoctor(indexKey.slice(indexKey.indexOf(SEP) + 1), context, settings);
+    reconcileDoctor(indexKey.slice(indexKey.indexOf(SEP) + 1), context, settings, undefined, kind);
   }
   context.put(PROGRAMMES_SEEN, key, digest);
   return doctors.length;
-}
-
-function doctorInputs(
-  gmcReferenceNumber: string,
-  state: DoctorState,
-  programmes: ReadonlyMap<number, ProgrammeRow>,
-): DoctorInputs | null {
-  const tis = tisPersonOf(state, programmes);
-  const copy = state.copy?.row ?? undefined;
-  if (!tis && !state.sync && !copy) return null;
-  return {
-    gmcReferenceNumber,
-    tis,
-    gmc: gmcStateOf(state.sync, copy),
-    exceptionLog: latestExceptionLog(Object.values(state.logs)),
-    revalidation: revalidationOf(state, copy),
-  };
-}
-
-/** The revalidation services' own records of the doctor (docs/rules.md §4.9). */
-function revalidationOf(
-  state: DoctorState,
-  copy: DoctorsForDbRow | undefined,
-): RevalidationRecords | null {
-  const logs = Object.values(state.connectionLogs ?? {});
-  const recommendations = Object.values(state.recommendations ?? {});
-  const hidden = Object.values(state.hiddenDiscrepancies ?? {});
-  if (!copy && logs.length === 0 && recommendations.length === 0 && hidden.length === 0) {
-    return null;
-  }
-  return {
-    tisStatus: copy?.doctorStatus ?? null,
-    // A document stored before this field was read lacks it.
-    lastUpdatedDate: copy?.lastUpdatedDate ?? null,
-    connectionLogs: logs.map((log) => ({
-      id: log.id,
-      updatedBy: log.updatedBy,
-      requestTime: log.requestTime?.toISOString() ?? null,
-      responseCode: log.responseCode,
-    })),
-    recommendations: recommendations.map((recommendation) => ({
-      id: recommendation.id,
-      outcome: recommendation.outcome,
-      actualSubmissionDate: recommendation.actualSubmissionDate,
-      gmcSubmissionDate: recommendation.gmcSubmissionDate,
-    })),
-    hiddenDiscrepancies: hidden.map((row) => ({
-      id: row.id,
-      gmcId: row.gmcId,
-      hiddenForDesignatedBodyCode: row.hiddenForDesignatedBodyCode,
-      hiddenBy: row.hiddenBy,
-      reason: row.reason,
-      hiddenDateTime: row.hiddenDateTime?.toISOString() ?? null,
-      hiddenUntilDate: row.hiddenUntilDate,
-    })),
-  };
-}
-
-/**
- * Should two valid persons carry the same number (a TIS data error), the one with the smallest
- * person id is shown: a stable choice that does not depend on arrival order.
- */
-function tisPersonOf(
-  state: DoctorState,
-  programmes: ReadonlyMap<number, ProgrammeRow>,
-): TisPerson | null {
-  const people = Object.values(state.tis).sort((a, b) => a.personId - b.personId);
-  const person = people[0];
-  if (!person) return null;
-  return {
-    personId: person.personId,
-    role: person.role,
-    firstName: person.firstName,
-    lastName: person.lastName,
-    programmeMemberships: person.memberships.map(({ membership, curricula }) => {
-      const programme =
-        membership.programmeId === null ? undefined : programmes.get(membership.programmeId);
-      return {
-        uuid: membership.uuid,
-        type: membership.programmeMembershipType,
-        startDate: membership.programmeStartDate,
-        endDate: membership.programmeEndDate,
-        programmeName: programme?.programmeName ?? null,
-        owner: programme?.owner ?? null,
-        curriculumMemberships: curricula.map((curriculum) => ({
-          id: curriculum.id,
-          curriculumStartDate: curriculum.curriculumStartDate,
-          curriculumEndDate: curriculum.curriculumEndDate,
-        })),
-      };
-    }),
-    placements: person.placements.map((placement) => ({
-      gradeId: placement.gradeId,
-      dateFrom: placement.dateFrom,
-      dateTo: placement.dateTo,
-    })),
-  };
 }
 
 function sourcesOf(state: DoctorState): string[] {

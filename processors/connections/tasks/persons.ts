@@ -7,10 +7,14 @@ import type { ProcessorContext } from '../../streams/topology';
 import type { ContactDetailsRow, GmcDetailsRow, PersonRow, PlacementRow } from '../sources';
 import { SINKS } from './source-tables';
 import {
+  provenance,
   supersedes,
+  withOrigin,
   type DoctorMessage,
+  type InputOrigin,
   type MembershipAggregate,
   type PersonMessage,
+  type RowOrigin,
   type TisPersonRecord,
   type Versioned,
 } from './messages';
@@ -22,6 +26,8 @@ interface PersonState {
   gmcDetails?: Versioned<GmcDetailsRow>;
   person?: Versioned<PersonRow>;
   placements: Record<string, PlacementRow>;
+  /** By placement id, where known (absent in states stored before origins were kept). */
+  placementOrigins?: Record<string, InputOrigin>;
   memberships: Record<string, MembershipAggregate>;
   /** The GMC number the person was last sent under. */
   doctor?: string;
@@ -45,12 +51,19 @@ export function applyPersonChange(
       (state[message.source] as Versioned<unknown>) = {
         position: message.position ?? held?.position,
         row: message.op === 'upsert' ? message.row : null,
+        ...provenance(message.origin),
       };
       break;
     }
     case 'placement':
       if (message.op === 'upsert') state.placements[message.key] = message.row;
       else delete state.placements[message.key];
+      state.placementOrigins = withOrigin(
+        state.placementOrigins,
+        message.key,
+        message.origin,
+        message.op === 'upsert',
+      );
       break;
     case 'membership':
       if (message.op === 'upsert') state.memberships[message.key] = message.row;
@@ -59,6 +72,11 @@ export function applyPersonChange(
   }
   const personId = Number(personKey);
   const doctor = validGmcNumberOf(state);
+  // The doctor is told which raw row caused this: a membership passes on its own trigger.
+  const cause = provenance(
+    message.origin,
+    message.trigger ?? { source: message.source, key: message.key },
+  );
   if (state.doctor !== undefined && state.doctor !== doctor) {
     context.forward(
       SINKS.doctors,
@@ -67,6 +85,7 @@ export function applyPersonChange(
         source: 'tisPerson',
         key: personKey,
         op: 'delete',
+        ...cause,
       } satisfies DoctorMessage,
       personKey,
     );
@@ -80,6 +99,7 @@ export function applyPersonChange(
         key: personKey,
         op: 'upsert',
         row: tisPersonRecord(personId, state),
+        ...cause,
       } satisfies DoctorMessage,
       personKey,
     );
@@ -97,12 +117,31 @@ function validGmcNumberOf(state: PersonState): GmcNumber | null {
 }
 
 function tisPersonRecord(personId: number, state: PersonState): TisPersonRecord {
+  const memberships = Object.values(state.memberships);
+  const origins = personOrigins(state, memberships);
   return {
     personId,
     role: state.person?.row?.role ?? null,
     firstName: state.contactDetails?.row?.forenames ?? null,
     lastName: state.contactDetails?.row?.surname ?? null,
-    memberships: Object.values(state.memberships),
+    memberships: memberships.map(({ origins: _held, ...membership }) => membership),
     placements: Object.values(state.placements),
+    ...(origins.length > 0 && { origins }),
   };
+}
+
+/** Every row the person is assembled from whose origin is known; memberships carry theirs. */
+function personOrigins(state: PersonState, memberships: MembershipAggregate[]): RowOrigin[] {
+  const origins: RowOrigin[] = [];
+  for (const source of ['person', 'contactDetails', 'gmcDetails'] as const) {
+    const held = state[source];
+    if (held?.row && held.origin) {
+      origins.push({ source, key: String(held.row.id), origin: held.origin });
+    }
+  }
+  for (const membership of memberships) origins.push(...(membership.origins ?? []));
+  for (const [key, origin] of Object.entries(state.placementOrigins ?? {})) {
+    origins.push({ source: 'placement', key, origin });
+  }
+  return origins;
 }

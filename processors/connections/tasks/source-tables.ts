@@ -15,16 +15,20 @@ import {
 import type { GmcChange } from '../state/gmc-doctor-state';
 import type { Refusal } from '../../platform/result';
 import type { ProcessorContext } from '../../streams/topology';
-import { supersedes } from './messages';
+import { provenance, supersedes, type InputOrigin } from './messages';
 
 /** Every raw input but Programme, which is read as a global table. */
-export type SourceChange = Exclude<Change, { source: 'programme' }> | GmcChange;
+export type SourceChange = (Exclude<Change, { source: 'programme' }> | GmcChange) & {
+  /** Set when the change was read off Kafka: passed on to the next stage. */
+  origin?: InputOrigin;
+};
 
 export const SINKS = {
   memberships: 'memberships',
   persons: 'persons',
   doctors: 'doctors',
   connections: 'connections',
+  connectionChanges: 'connectionChanges',
 } as const;
 
 /** A MongoDB document about one doctor goes to the doctors stage, keyed by its GMC number. */
@@ -82,7 +86,7 @@ export function routeSourceChange(change: SourceChange, context: ProcessorContex
 }
 
 function routeLinked(
-  change: Extract<Change, { source: LinkedSource }>,
+  change: Extract<SourceChange, { source: LinkedSource }>,
   context: ProcessorContext,
 ): Refusal | void {
   const { sink, parentOf } = LINKED[change.source];
@@ -99,11 +103,12 @@ function routeLinked(
   }
   const parent = row === null ? null : (parentOf as (row: unknown) => string | null)(row);
   const position = change.position ?? known?.position;
+  const { source, key, origin } = change;
   if (known?.parent && known.parent !== parent) {
-    context.forward(sink, known.parent, { source: change.source, key: change.key, op: 'delete' });
+    context.forward(sink, known.parent, { source, key, op: 'delete', ...provenance(origin) });
   }
   if (parent !== null) {
-    context.forward(sink, parent, { source: change.source, key: change.key, op: 'upsert', row });
+    context.forward(sink, parent, { source, key, op: 'upsert', row, ...provenance(origin) });
   }
   context.put<Link>(store, change.key, {
     position,
