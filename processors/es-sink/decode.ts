@@ -1,5 +1,6 @@
 // Kafka record → sink action: the registry decodes the Avro value, the pure mapping (a doctor's
-// record, or a change record) does the rest. Anything that fails here is answered as a dead letter, never dropped.
+// record, or a change record) does the rest. A record that fails here is answered as a dead
+// letter, never dropped; a registry that cannot answer is thrown (the record is not at fault).
 import type { KafkaRecord } from '../platform/kafka';
 import { RegistryUnavailableError, type SchemaRegistryCodecs } from '../platform/registry';
 import type { WriteItem } from './bulk-writer';
