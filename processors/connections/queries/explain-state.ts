@@ -1,0 +1,46 @@
+// One doctor's explanation from the doctors stage's state: the same assembly of inputs the
+// stage derives from (inputsOfDoctor), the rules applied as of the local date of `at`, and
+// the rules' own account of each decision. Pure; the HTTP endpoint and the changelog reader
+// of `reval explain` both answer with it, so the two paths cannot disagree.
+import { todayIn } from '../../rules/dates';
+import { evaluateDoctor } from '../../rules/derive';
+import { explainEvaluation } from '../../rules/explain';
+import { toConnectionRecord, type ConnectionRecord } from '../connection-record';
+import { inputsOfDoctor, type ExplainedRow } from '../tasks/doctor-inputs';
+import { sourcesOf, type DoctorState, type DoctorsSettings } from '../tasks/doctors';
+
+export interface ExplainedState {
+  record: ConnectionRecord | null;
+  explanation: string[];
+  rows: ExplainedRow[];
+}
+
+export function explainState(
+  gmcNumber: string,
+  state: DoctorState,
+  settings: Pick<DoctorsSettings, 'programmes' | 'designatedBodies' | 'timeZone'>,
+  at: Date,
+): ExplainedState {
+  const { inputs, rows } = inputsOfDoctor(gmcNumber, state, settings);
+  if (inputs === null) {
+    return {
+      record: null,
+      explanation: [
+        'no record: there is no TIS person, GMC state or doctorsForDB document for this number',
+      ],
+      rows,
+    };
+  }
+  const evaluation = evaluateDoctor(
+    inputs,
+    todayIn(at, settings.timeZone),
+    settings.designatedBodies,
+  );
+  const record = toConnectionRecord(
+    evaluation.record,
+    state.emitted?.version ?? 0,
+    at,
+    sourcesOf(state),
+  );
+  return { record, explanation: [explainEvaluation(evaluation)], rows };
+}
