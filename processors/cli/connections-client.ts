@@ -36,8 +36,7 @@ export async function queryDoctor(options: {
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      return { kind: 'unanswered', url, why: `no answer from ${url} (${cause ?? String(error)})` };
+      return { kind: 'unanswered', url, why: `no answer from ${url} (${networkCause(error)})` };
     }
     const text = await response.text();
     const body = parseJson(text);
@@ -78,4 +77,12 @@ function parseJson(text: string): Record<string, unknown> | null {
   } catch {
     return null;
   }
+}
+
+/** fetch's "fetch failed" hides the reason (ECONNREFUSED, a timeout) in its cause. */
+function networkCause(error: unknown): string {
+  const cause = (
+    error as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }
+  ).cause;
+  return cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? String(error);
 }

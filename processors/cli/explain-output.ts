@@ -45,7 +45,8 @@ export function describeRow(row: ExplainedRow): string {
   const origin = row.origin;
   const where = origin
     ? `${origin.topic} partition ${origin.partition} offset ${origin.offset}; source ${origin.sourcePosition ?? '-'} at ${origin.sourceTime ?? '-'}`
-    : 'origin not recorded (read before provenance was kept)';
+    : // The Programme global table keeps none; other rows lack one if stored before it was kept.
+      'origin not recorded';
   return `  ${row.source} ${row.key}: ${where}\n      ${JSON.stringify(row.row)}`;
 }
 

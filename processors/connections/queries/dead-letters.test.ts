@@ -13,6 +13,7 @@ describe('which dead letters name a doctor', () => {
     expect(namesDoctor(placement, '7000001', ['9'], false)).toBe(true);
     expect(namesDoctor(placement, '7000001', ['7'], false)).toBe(false);
     expect(namesDoctor(placement, '7000001', ['77'], false)).toBe(false);
+    expect(namesDoctor('{"after":{"id":77,"traineeId":9}}', '7000001', ['9'], false)).toBe(true);
     expect(namesDoctor('{"id":9}\n{"after":{"id":9,"role":3}}', '7000001', ['9'], true)).toBe(true);
     expect(namesDoctor('{"id":9}', '7000001', ['9'], false)).toBe(false);
     expect(namesDoctor('{"id":90}', '7000001', ['9'], true)).toBe(false);

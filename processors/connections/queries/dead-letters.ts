@@ -1,8 +1,8 @@
 // The dead letters that concern one doctor, for `reval explain`: a bad input row never reaches
 // the doctor's state, so the explanation shows the last good state, and this says where the
 // refused row is kept (the dead-letter topic holds its original bytes until it is replayed).
-// A letter is the doctor's when its record names the GMC number, or (a TIS row keyed by
-// person) one of the doctor's TIS person ids; a record too broken to name anyone cannot be
+// A letter is the doctor's when its record names the GMC number, or one of the doctor's TIS
+// person ids (as personId, traineeId, or the id of a person-keyed table); a record too broken to name anyone cannot be
 // told apart and is not listed.
 import { isDeadLetter } from '../../platform/dead-letters';
 import type { KafkaClient } from '../../platform/kafka';
@@ -30,7 +30,8 @@ export function namesDoctor(
   personKeyed: boolean,
 ): boolean {
   if (new RegExp(`(?<![0-9A-Za-z])${escape(gmcNumber)}(?![0-9A-Za-z])`).test(text)) return true;
-  const field = personKeyed ? '(?:personId|id)' : 'personId';
+  // A placement names its person as traineeId; person-keyed tables as their own id.
+  const field = personKeyed ? '(?:personId|traineeId|id)' : '(?:personId|traineeId)';
   return personIds.some((id) =>
     new RegExp(`"${field}"\\s*:\\s*"?${escape(id)}(?![0-9])`).test(text),
   );
