@@ -12,6 +12,7 @@ export const SCHEMA_FILES = {
   gmcDoctor: 'gmc-doctor.avsc',
   gmcSyncRun: 'gmc-sync-run.avsc',
   connection: 'connection.avsc',
+  connectionChange: 'connection-change.avsc',
   deadLetter: 'dlq-record.avsc',
 } as const;
 

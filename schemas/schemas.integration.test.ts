@@ -114,6 +114,33 @@ const samples: Record<SchemaName, Record<string, unknown>> = {
         hiddenUntilDate: '2027-02-28',
       },
     ],
+    explanation:
+      'connectionStatus CONNECTED: the selected membership is current (2024-08-07 <= today <= 2027-08-06).',
+    statusSince: requestTime,
+  },
+  connectionChange: {
+    gmcReferenceNumber: '7000001',
+    version: 1_732_000_000_000_001,
+    time: requestTime,
+    before: null,
+    after: {
+      connectionStatus: 'CONNECTED',
+      connectionReason: null,
+      exceptionReasons: ['GMC_UPDATE_FAILED'],
+      discrepancy: 'DESIGNATED_BODY_MISMATCH',
+      designatedBody: '1-1RSSQ05',
+      tcsDesignatedBody: '1-1RSG4X0',
+    },
+    cause: {
+      kind: 'INPUT',
+      source: 'placement',
+      key: '31',
+      topic: 'tcs.tcs.Placement',
+      partition: 0,
+      offset: '9007199254740993',
+      sourcePosition: 'mysql-bin.000003:929',
+      sourceTime: requestTime,
+    },
   },
   deadLetter: {
     sourceTopic: 'tcs.tcs.Programme',

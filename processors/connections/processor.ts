@@ -3,6 +3,7 @@
 // midnight re-evaluation. Its dependencies come from ./runtime.ts.
 //
 //   raw CDC + gmc.doctors ─► source tables ─► memberships ─► persons ─► doctors ─► reval.connections
+//                                                                (and reval.connection-changes)
 //   tcs.tcs.Programme ─► global table (every instance) ─► re-derive the programme's doctors
 //   clock: a new date ─► re-derive the doctors whose next re-evaluation date has come
 //   anything unreadable ─► reval.dlq
@@ -83,6 +84,7 @@ export async function start(deps: ConnectionsDeps): Promise<RunningConnections> 
       return decoded;
     },
     encodeConnection: (record) => codecs.encode('connection', record),
+    encodeConnectionChange: (change) => codecs.encode('connectionChange', change),
   });
   // Sources and sinks: Kafka, with stores restored from their changelogs.
   const runtime = new StreamsRuntime({
@@ -98,7 +100,7 @@ export async function start(deps: ConnectionsDeps): Promise<RunningConnections> 
     // An edit made while a task was stopped or elsewhere is caught when the task starts.
     afterRestore: (sub, context) => {
       if (sub.name !== STAGES.doctors) return;
-      for (const id of programmes.keys()) reconcileProgramme(id, context, doctors);
+      for (const id of programmes.keys()) reconcileProgramme(id, context, doctors, 'RESTORE');
     },
   });
   // The global table first, so that no doctor is derived without its programme.

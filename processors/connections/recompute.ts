@@ -31,6 +31,8 @@ export interface RecomputeReport {
   undecodable: number;
   doctors: number;
   written: number;
+  /** Change records written to reval.connection-changes. */
+  changes: number;
 }
 
 export async function recomputeConnections(
@@ -63,6 +65,7 @@ export async function recomputeConnections(
       doctors,
       decodeSource: (source, record) => decodeInput(source, record, codecs),
       encodeConnection: (record) => codecs.encode('connection', record),
+      encodeConnectionChange: (change) => codecs.encode('connectionChange', change),
     });
     const programmeTable = await followProgrammes(
       kafka,
@@ -137,23 +140,33 @@ export async function recomputeConnections(
 
     // Every doctor named by an input or by reval.connections, derived once.
     let written = 0;
+    let changes = 0;
     const keys = [...touched];
     for (let i = 0; i < keys.length; i += 2_000) {
+      // A status the recompute changes is recorded as caused by it (RESTORE): the replay
+      // keeps no input as the cause of a derivation.
       local.punctuateByKey(STAGES.doctors, keys.slice(i, i + 2_000), (gmc, context) =>
-        reconcileDoctor(gmc, context, { ...doctors, defer: undefined }),
+        reconcileDoctor(gmc, context, { ...doctors, defer: undefined }, undefined, 'RESTORE'),
       );
       local.commit();
-      const messages: OutgoingMessage[] = [];
+      const messages = new Map<string, OutgoingMessage[]>();
       for (const { sink, key, value, partition } of outputs.splice(0)) {
-        messages.push({
+        const list = messages.get(sink.topic) ?? [];
+        list.push({
           key,
           partition,
           value: value === null ? null : await sink.serialize(value as never),
           headers: value === null ? undefined : sink.headers?.(value as never),
         });
+        messages.set(sink.topic, list);
       }
-      await producer.send(topics.connections, messages);
-      written += messages.length;
+      // The records first: a change record never names a version reval.connections lacks.
+      const records = messages.get(topics.connections) ?? [];
+      await producer.send(topics.connections, records);
+      written += records.length;
+      const changeRecords = messages.get(topics.connectionChanges) ?? [];
+      if (changeRecords.length > 0) await producer.send(topics.connectionChanges, changeRecords);
+      changes += changeRecords.length;
     }
     const report = {
       topic: topics.connections,
@@ -161,6 +174,7 @@ export async function recomputeConnections(
       undecodable,
       doctors: touched.size,
       written,
+      changes,
     };
     logger.info(report, 'recomputed reval.connections from the sources');
     return report;

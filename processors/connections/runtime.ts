@@ -29,10 +29,11 @@ export async function openRuntime(
   const clients = await openDeadLetteringClients(env, {
     processor: options.processor ?? PROCESSOR,
     ensureTopics: (topics) =>
-      connectionsTopicSpecs(topics, options.partitions ?? connections.partitions),
+      connectionsTopicSpecs(topics, options.partitions ?? connections.partitions, env),
   });
   return withClients(clients, async ({ kafka, codecs, topics }) => {
     await codecs.register('connection');
+    await codecs.register('connectionChange');
     return {
       ...clients,
       clock: options.clock ?? { now: () => new Date() },

@@ -6,7 +6,7 @@ import designatedBodyTable from '../rules/designated-bodies.json';
 import { ok, refuse } from '../platform/result';
 import { TopologyTestDriver } from '../streams/test-driver';
 import { decodeValue, encodeValue } from '../streams/values';
-import type { ConnectionRecord } from './connection-record';
+import type { ConnectionChange, ConnectionRecord } from './connection-record';
 import type { Change, ProgrammeRow } from './sources';
 import type { GmcChange } from './state/gmc-doctor-state';
 import { reconcileProgramme, reevaluateDue, type VersionedConnection } from './tasks/doctors';
@@ -38,6 +38,7 @@ export function connectionsDriver(options: { partitions?: number; now?: string }
           : ok(decodeValue<Change | GmcChange>(record.value)),
       ),
     encodeConnection: () => Buffer.alloc(0),
+    encodeConnectionChange: () => Buffer.alloc(0),
   });
   const driver = new TopologyTestDriver(topology, new Date(options.now ?? '2026-11-25T10:00:00Z'));
 
@@ -72,7 +73,11 @@ export function connectionsDriver(options: { partitions?: number; now?: string }
    * As `feed`, but each change arrives as a Kafka record at the given offset (partition 0 of
    * its topic) and goes through the source tables' deserialisation, which sets its origin.
    */
-  async function feedRecords(changes: { change: Change | GmcChange; offset: number }[]) {
+  async function feedRecords(
+    changes: { change: Change | GmcChange; offset: number }[],
+    now?: string,
+  ): Promise<GoldenRecord[]> {
+    if (now) driver.setTime(now);
     for (const { change, offset } of changes) {
       if (change.source === 'programme') throw new Error('programmes go through feed');
       await driver.pipeRecord({
@@ -95,7 +100,14 @@ export function connectionsDriver(options: { partitions?: number; now?: string }
     return latestByKey(written());
   }
 
-  return { driver, feed, feedRecords, midnight, written, programmes, doctors };
+  /** Every change record written to reval.connection-changes since the last call, in order. */
+  function changes(): ConnectionChange[] {
+    return driver
+      .readOutput<ConnectionChange>(DEFAULT_TOPICS.connectionChanges)
+      .map(({ value }) => value as ConnectionChange);
+  }
+
+  return { driver, feed, feedRecords, midnight, written, changes, programmes, doctors };
 }
 
 function latestByKey(records: GoldenRecord[]): GoldenRecord[] {

@@ -9,6 +9,7 @@
 //        └─ memberships (store: memberships) ─► persons-repartition (person id)
 //        └─ persons (store: persons) ─► doctors-repartition (GMC number)
 //        └─ doctors (stores: doctors + indexes; Programme global table) ─► reval.connections
+//                                                  and each change of status ─► reval.connection-changes
 //   anything unreadable ─► reval.dlq
 //
 // Every stage is keyed and partitioned by what it joins on, so N instances each hold about
@@ -18,7 +19,7 @@ import type { KafkaRecord } from '../platform/kafka';
 import { ok, refuse } from '../platform/result';
 import { decodeValue, encodeValue } from '../streams/values';
 import type { Sink, SubTopology, Topology } from '../streams/topology';
-import { VERSION_HEADER, type ConnectionRecord } from './connection-record';
+import { VERSION_HEADER, type ConnectionChange, type ConnectionRecord } from './connection-record';
 import type { InputSource } from './inputs';
 import type { DecodedInput } from './wiring';
 import {
@@ -76,6 +77,7 @@ export interface ConnectionsTopologyOptions {
   /** Raw input bytes to a change (the Debezium edge, or gmc.doctors' Avro). */
   decodeSource(source: InputSource, record: KafkaRecord): Promise<DecodedInput>;
   encodeConnection(record: ConnectionRecord): Promise<Buffer> | Buffer;
+  encodeConnectionChange(change: ConnectionChange): Promise<Buffer> | Buffer;
 }
 
 export function repartitionTopic(applicationId: string, stage: string): string {
@@ -146,6 +148,14 @@ export function connectionsTopology(options: ConnectionsTopologyOptions): Topolo
     serialize: ({ record }) => (record ? options.encodeConnection(record) : null),
     headers: ({ version }) => ({ [VERSION_HEADER]: String(version) }),
   };
+  // Keyed and partitioned as reval.connections, and sent with it before the commit.
+  const changesSink: Sink<ConnectionChange> = {
+    name: SINKS.connectionChanges,
+    topic: topics.connectionChanges,
+    partitions,
+    serialize: (change) => options.encodeConnectionChange(change),
+    headers: ({ version }) => ({ [VERSION_HEADER]: String(version) }),
+  };
   return {
     applicationId,
     subTopologies: [...sourceTables, memberships, persons, doctors] as SubTopology<never>[],
@@ -154,6 +164,7 @@ export function connectionsTopology(options: ConnectionsTopologyOptions): Topolo
       internalSink(SINKS.persons, STAGES.persons),
       internalSink(SINKS.doctors, STAGES.doctors),
       connectionsSink,
+      changesSink,
     ] as Sink<never>[],
     internalTopics: Object.values(STAGES).map((stage) => ({ topic: internal(stage), partitions })),
   };

@@ -6,6 +6,7 @@ import type { Change } from './sources';
 import { decodeChange } from './sources';
 import type { GmcChange } from './state/gmc-doctor-state';
 import { gmcNumberOf, type GmcNumberProblem } from '../rules/identity';
+import type { Env } from '../platform/config';
 import type { KafkaRecord } from '../platform/kafka';
 import type { SchemaRegistryCodecs } from '../platform/registry';
 import type { Refusal, Result } from '../platform/result';
@@ -19,8 +20,17 @@ export function inputTopicsOf(topics: Topics): Map<string, InputSource> {
  * Every catalogue topic connections reads or writes. Debezium normally creates its inputs;
  * creating them as the catalogue says lets the stack start first.
  */
-export function connectionsTopicSpecs(topics: Topics, partitions: number): TopicSpec[] {
-  return topicSpecs(topics, [...INPUT_SOURCES, 'connections', 'dlq'], partitions);
+export function connectionsTopicSpecs(
+  topics: Topics,
+  partitions: number,
+  env: Env = process.env,
+): TopicSpec[] {
+  return topicSpecs(
+    topics,
+    [...INPUT_SOURCES, 'connections', 'connectionChanges', 'dlq'],
+    partitions,
+    env,
+  );
 }
 
 export type DecodedInput = Result<Change | GmcChange, Refusal>;

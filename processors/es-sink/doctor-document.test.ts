@@ -52,9 +52,13 @@ const connected: ConnectionRecord = {
   version: 1_764_086_400_000_000,
   updatedTime: new Date('2025-11-25T16:00:00Z'),
   sources: ['tis', 'gmc', 'doctorsForDB'],
+  explanation:
+    'connectionStatus CONNECTED: the selected membership is current (2024-08-07 <= today <= 2027-08-06). ' +
+    'discrepancy DESIGNATED_BODY_MISMATCH: TIS says 1-1RSG4X0, GMC has 1-1RUZV1D.',
+  statusSince: new Date('2025-11-24T09:30:00.123Z'),
 };
 
-// Written before the reader fields existed: they index as empty.
+// Written before the reader fields, the explanation and statusSince existed: they index as empty.
 const visitor: ConnectionRecord = {
   gmcReferenceNumber: '7654321',
   tcsPersonId: null,

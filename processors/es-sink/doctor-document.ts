@@ -14,11 +14,18 @@ export { VERSION_HEADER, type ConnectionRecord, type HiddenDiscrepancy };
 
 /**
  * One doctor as the project's own views (reval-doctors and its aliases) hold it. The
- * revalidation services' fields are optional on a record (one written before them lacks
- * them) and always present, maybe empty, on a document.
+ * revalidation services' fields, the explanation and statusSince are optional on a record (one
+ * written before them lacks them) and always present, maybe empty, on a document.
  */
-export type DoctorDocument = Omit<ConnectionRecord, 'updatedTime' | keyof RevalidationFields> &
-  RevalidationFields & { updatedTime: string };
+export type DoctorDocument = Omit<
+  ConnectionRecord,
+  'updatedTime' | keyof RevalidationFields | 'explanation' | 'statusSince'
+> &
+  RevalidationFields & {
+    updatedTime: string;
+    explanation: string | null;
+    statusSince: string | null;
+  };
 
 export type SinkAction<D extends object = DoctorDocument> =
   | { kind: 'index'; id: string; version: number; document: D }
@@ -106,6 +113,8 @@ export function toDoctorDocument(record: ConnectionRecord): DoctorDocument {
     version: record.version,
     updatedTime: record.updatedTime.toISOString(),
     sources: [...(record.sources ?? [])],
+    explanation: record.explanation ?? null,
+    statusSince: record.statusSince?.toISOString() ?? null,
   };
 }
 

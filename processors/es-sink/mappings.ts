@@ -13,7 +13,7 @@ const searchableName = {
 };
 
 /** Bumped whenever a field changes; a change that is not additive needs `reval rebuild`. */
-export const MAPPING_VERSION = 2;
+export const MAPPING_VERSION = 3;
 
 export const DOCTOR_PROPERTIES: Record<keyof DoctorDocument, Record<string, unknown>> = {
   gmcReferenceNumber: keyword,
@@ -59,6 +59,9 @@ export const DOCTOR_PROPERTIES: Record<keyof DoctorDocument, Record<string, unkn
   version: { type: 'long' },
   updatedTime: { type: 'date', format: 'strict_date_optional_time' },
   sources: keyword,
+  // Searchable text for the screens; never filtered on.
+  explanation: { type: 'text' },
+  statusSince: { type: 'date', format: 'strict_date_optional_time' },
 };
 
 export const DOCTOR_MAPPINGS = {

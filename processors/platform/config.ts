@@ -353,6 +353,24 @@ export function connectionsUrl(env: Env = process.env): string {
   );
 }
 
+/** A topic's retention in milliseconds: a whole number above 0, or -1 for "keep forever". */
+export function retentionMs(env: Env, variable: string, defaultMs: number): number {
+  return (
+    read(
+      env,
+      variable,
+      z
+        .string()
+        .regex(/^(-1|\d+)$/, { message: 'expected milliseconds (a whole number), or -1 for ever' })
+        .transform(Number)
+        .refine((ms) => ms === -1 || (ms > 0 && Number.isSafeInteger(ms)), {
+          message: 'expected milliseconds above 0, or -1 for ever',
+        })
+        .optional(),
+    ) ?? defaultMs
+  );
+}
+
 export function stateDir(env: Env = process.env): string {
   const configured = read(env, 'REVAL_STATE_DIR', z.string().min(1).optional());
   if (configured) return resolve(configured.replace(/^~(?=$|\/)/, homedir()));

@@ -9,7 +9,7 @@
 // not entries: their specs come from `changelogSpec` and `repartitionSpec` below.
 import { z } from 'zod';
 import type { SchemaName } from '../../schemas/catalog';
-import { ConfigError } from './config';
+import { ConfigError, retentionMs, type Env } from './config';
 
 export type Cleanup = 'compact' | 'delete';
 
@@ -75,6 +75,16 @@ export const TOPIC_CATALOGUE = {
     partitions: 'CONNECTIONS_PARTITIONS',
     writtenBy: 'connections',
   },
+  connectionChanges: {
+    name: 'reval.connection-changes',
+    key: 'GMC reference number',
+    value: 'connectionChange',
+    // History, not state: kept by age (TOPIC_CONNECTION_CHANGES_RETENTION_MS, default 400 days).
+    cleanup: 'delete',
+    // Keyed and partitioned as reval.connections: a doctor's changes stay in order.
+    partitions: 'CONNECTIONS_PARTITIONS',
+    writtenBy: 'connections (through the same sinks, and commit, as reval.connections)',
+  },
   dlq: {
     name: 'reval.dlq',
     key: 'the refused record key',
@@ -138,6 +148,19 @@ export function topicsOf(env: Record<string, string | undefined> = process.env):
   return result;
 }
 
+/**
+ * Topics kept by age whose retention the operator sets: the variable, and the default. A bad
+ * value fails at start naming the variable (config.ts `retentionMs`).
+ */
+export const TOPIC_RETENTIONS: Partial<Record<TopicName, { variable: string; defaultMs: number }>> =
+  {
+    // 400 days: more than a year of history, to answer "since when" across a revalidation year.
+    connectionChanges: {
+      variable: 'TOPIC_CONNECTION_CHANGES_RETENTION_MS',
+      defaultMs: 400 * 24 * 60 * 60 * 1000,
+    },
+  };
+
 /** How a topic is created when it does not exist yet. */
 export interface TopicSpec {
   topic: string;
@@ -155,8 +178,9 @@ export function topicSpecs(
   topics: Topics,
   names: readonly TopicName[],
   connectionsPartitions?: number,
+  env: Env = process.env,
 ): TopicSpec[] {
-  return names.map((name) => {
+  return names.map((name): TopicSpec => {
     const entry: TopicEntry = TOPIC_CATALOGUE[name];
     let partitions = entry.partitions;
     if (partitions === 'CONNECTIONS_PARTITIONS') {
@@ -165,7 +189,11 @@ export function topicSpecs(
       }
       partitions = connectionsPartitions;
     }
-    return { topic: topics[name], compacted: entry.cleanup === 'compact', partitions };
+    const spec = { topic: topics[name], compacted: entry.cleanup === 'compact', partitions };
+    const retention = TOPIC_RETENTIONS[name];
+    if (!retention) return spec;
+    const ms = retentionMs(env, retention.variable, retention.defaultMs);
+    return { ...spec, config: { 'retention.ms': String(ms) } };
   });
 }
 

@@ -32,6 +32,23 @@ describe('explanations', () => {
     );
   });
 
+  test('undated, as the record carries it: the same decisions, and no date that is only today', () => {
+    const undated = (today: string) =>
+      explainEvaluation(evaluateDoctor(doctor(), today, DESIGNATED_BODIES), { dated: false });
+    expect(undated('2026-07-01')).toBe(
+      'selected programme membership pm-1 (SUBSTANTIVE, 2025-08-06 to 2027-08-05): ' +
+        'the only current one. ' +
+        'connectionStatus CONNECTED: the selected membership is current (2025-08-06 <= today <= 2027-08-05). ' +
+        'tcsDesignatedBody 1-1RSG4X0: programme owner "Yorkshire and the Humber" maps to it. ' +
+        'designatedBody 1-1RSG4X0: the GMC state of 2026-06-30T02:00:00Z lists the doctor there. ' +
+        'exceptionReasons none. ' +
+        'discrepancy none: TIS and GMC agree on 1-1RSG4X0. ' +
+        'nextReevaluationDate 2027-08-06: the day after programme membership pm-1 ends.',
+    );
+    // A day later the same answer reads the same.
+    expect(undated('2026-07-02')).toBe(undated('2026-07-01'));
+  });
+
   test('a visitor whose programme ended while connected in GMC, with a GMC error', () => {
     const inputs = withMemberships(
       [

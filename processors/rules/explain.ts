@@ -31,8 +31,8 @@ function describeSelection(selection: ProgrammeMembershipSelection, ignored: num
   );
 }
 
-function describeStatus(evaluation: Evaluation): string {
-  const { record, person, selection, today, inputs } = evaluation;
+function describeStatus(evaluation: Evaluation, today: string): string {
+  const { record, person, selection, inputs } = evaluation;
   const selected = selection?.membership;
   switch (record.connectionReason) {
     case null:
@@ -143,19 +143,36 @@ function describeNextReevaluation(evaluation: Evaluation): string {
   return `nextReevaluationDate ${next}: ${[...new Set(why)].join(' and ')}`;
 }
 
-/** One paragraph, a sentence per decision, in the order the rules take them. */
-export function explainEvaluation(evaluation: Evaluation): string {
+/**
+ * A sentence per decision, in the order the rules take them, each ending in a full stop.
+ * Undated, they name no date that is only today's (the record's explanation, which must not
+ * change merely because a day passed): the status compares with "today".
+ */
+export function explanationSentences(
+  evaluation: Evaluation,
+  { dated = true }: { dated?: boolean } = {},
+): string[] {
   const { selection, person, today } = evaluation;
   const ignored = person?.programmeMemberships.filter((m) => !isEligible(m)).length ?? 0;
-  const sentences = [
-    `On ${today}`,
+  return [
     ...(selection === null ? [] : [describeSelection(selection, ignored)]),
-    describeStatus(evaluation),
+    describeStatus(evaluation, dated ? today : 'today'),
     describeTcsDesignatedBody(evaluation),
     describeGmcDesignatedBody(evaluation),
     describeExceptions(evaluation),
     describeDiscrepancy(evaluation),
     describeNextReevaluation(evaluation),
-  ];
-  return `${sentences[0]}: ${sentences.slice(1).join('. ')}.`;
+  ].map((sentence) => `${sentence}.`);
+}
+
+/**
+ * One paragraph of the sentences; dated, it begins "On <today>: " (`reval evaluate
+ * --explain`), undated it is the record's explanation.
+ */
+export function explainEvaluation(
+  evaluation: Evaluation,
+  { dated = true }: { dated?: boolean } = {},
+): string {
+  const text = explanationSentences(evaluation, { dated }).join(' ');
+  return dated ? `On ${evaluation.today}: ${text}` : text;
 }

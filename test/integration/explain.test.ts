@@ -9,6 +9,7 @@ import { startFromEnv as startConnections } from '../../processors/connections/r
 import type { DoctorExplanation } from '../../processors/connections/explain';
 import type { ExplainReport } from '../../processors/cli/explain-output';
 import type { Env } from '../../processors/platform/config';
+import { todayIn } from '../../processors/rules/dates';
 import type { DoctorInputs, GmcState } from '../../processors/rules/types';
 import type { SyncedGmcState } from '../../processors/connections/state/gmc-doctor-state';
 import { gmcDoctorRecord } from '../../dev/population/events';
@@ -128,7 +129,10 @@ describe('reval explain and GET /doctors/{gmcNumber} (real Kafka and registry)',
         ...evaluatedRecord,
         placementGrades: (evaluatedRecord.placementGrades as number[]).map(String),
       });
-      expect(http.explanation.join(' ')).toBe(evaluatedText);
+      // evaluate's paragraph is the same sentences after "On <today>: ".
+      expect(`On ${todayIn(new Date(at), 'Europe/London')}: ${http.explanation.join(' ')}`).toBe(
+        evaluatedText,
+      );
       const latest = (await harness.latestConnections()).get(GMC);
       expect(http.record).toMatchObject({
         version: latest?.version,
@@ -136,6 +140,7 @@ describe('reval explain and GET /doctors/{gmcNumber} (real Kafka and registry)',
         connectionReason: latest?.value?.connectionReason,
         designatedBody: latest?.value?.designatedBody,
         discrepancy: latest?.value?.discrepancy,
+        statusSince: latest?.value?.statusSince?.toISOString(),
       });
       const viaHttp = await explainJson({ ...env, CONNECTIONS_URL: query.url }, GMC, { at });
       expect(viaHttp.source).toEqual({ path: 'interactive query', url: expect.any(String) });
@@ -292,6 +297,40 @@ describe('reval explain and GET /doctors/{gmcNumber} (real Kafka and registry)',
     });
     expect(offline.source).toMatchObject({ path: 'changelog' });
     expect({ ...offline.explanation, owner: null }).toEqual({ ...ended, owner: null });
+
+    // The history: each change once, oldest first, each from where the one before left off.
+    const { history } = await explainJson({ ...env, CONNECTIONS_URL: query.url }, GMC, {
+      history: true,
+    });
+    const entries = history?.entries ?? [];
+    expect(history?.from).toBe('topic');
+    expect(new Set(entries.map((entry) => entry.version)).size).toBe(entries.length);
+    expect(entries.map((entry) => entry.version)).toEqual(
+      [...entries.map((entry) => entry.version)].sort((a, b) => a - b),
+    );
+    expect(entries[0].before).toBeNull();
+    entries.slice(1).forEach((entry, i) => expect(entry.before).toEqual(entries[i].after));
+    // The GMC move, caused by the second sync's gmc.doctors record; the dead letter changed
+    // nothing; midnight ended the programme.
+    const move = entries.find((entry) => entry.after?.designatedBody === '1-1RSG4X0');
+    expect(move?.cause).toMatchObject({
+      kind: 'INPUT',
+      source: 'gmcDoctors',
+      key: GMC,
+      topic: harness.topics.gmcDoctors,
+      sourcePosition: RUN_2,
+    });
+    expect(entries.at(-1)).toMatchObject({
+      after: { connectionStatus: 'DISCONNECTED', connectionReason: 'PROGRAMME_ENDED' },
+      cause: { kind: 'MIDNIGHT', source: null, topic: null },
+      version: ended.record?.version,
+    });
+    expect(entries.filter((entry) => entry.cause.kind === 'MIDNIGHT')).toHaveLength(1);
+    const text = await explainText({ ...env, CONNECTIONS_URL: NOBODY }, GMC, { history: true });
+    expect(text).toMatch(
+      /History \(\d+ changes?, oldest first, from .*connection-changes partition \d+\)/,
+    );
+    expect(text).toContain('cause MIDNIGHT');
   });
 
   it('without the token the endpoint refuses, and explain says which variable to set', async () => {

@@ -4,10 +4,11 @@
 // of `reval explain` both answer with it, so the two paths cannot disagree.
 import { todayIn } from '../../rules/dates';
 import { evaluateDoctor } from '../../rules/derive';
-import { explainEvaluation } from '../../rules/explain';
-import { toConnectionRecord, type ConnectionRecord } from '../connection-record';
+import { explainEvaluation, explanationSentences } from '../../rules/explain';
+import { statusSnapshot, toConnectionRecord, type ConnectionRecord } from '../connection-record';
 import { inputsOfDoctor, type ExplainedRow } from '../tasks/doctor-inputs';
 import { sourcesOf, type DoctorState, type DoctorsSettings } from '../tasks/doctors';
+import { statusBefore, statusSinceOf } from '../tasks/status-history';
 
 export interface ExplainedState {
   record: ConnectionRecord | null;
@@ -26,7 +27,7 @@ export function explainState(
     return {
       record: null,
       explanation: [
-        'no record: there is no TIS person, GMC state or doctorsForDB document for this number',
+        'no record: there is no TIS person, GMC state or doctorsForDB document for this number.',
       ],
       rows,
     };
@@ -36,11 +37,22 @@ export function explainState(
     todayIn(at, settings.timeZone),
     settings.designatedBodies,
   );
-  const record = toConnectionRecord(
-    evaluation.record,
-    state.emitted?.version ?? 0,
-    at,
-    sourcesOf(state),
+  const { emitted } = state;
+  const record = toConnectionRecord(evaluation.record, emitted?.version ?? 0, at, sourcesOf(state));
+  // As the stage would write it at `at`: the status kept since it last moved, else since `at`.
+  const since = statusSinceOf(
+    statusBefore(emitted),
+    statusSnapshot(record),
+    emitted?.statusSince,
+    at.getTime(),
   );
-  return { record, explanation: [explainEvaluation(evaluation)], rows };
+  return {
+    record: {
+      ...record,
+      explanation: explainEvaluation(evaluation, { dated: false }),
+      statusSince: new Date(since),
+    },
+    explanation: explanationSentences(evaluation),
+    rows,
+  };
 }

@@ -3,26 +3,12 @@
 // configured, else from the doctor's partition of the topic itself. Each change once (a
 // record written twice, by a retry or a replay, has the same version) and oldest first.
 import type { EsDocument } from '../../platform/elasticsearch';
+import type { CauseKind, CauseOfChange, StatusSnapshot } from '../connection-record';
 
-export interface StatusSnapshot {
-  connectionStatus: string;
-  connectionReason: string | null;
-  exceptionReasons: string[];
-  discrepancy: string | null;
-  designatedBody: string | null;
-  tcsDesignatedBody: string | null;
-}
+export type { StatusSnapshot };
 
-export interface ChangeCause {
-  kind: string;
-  source: string | null;
-  key: string | null;
-  topic: string | null;
-  partition: number | null;
-  offset: string | null;
-  sourcePosition: string | null;
-  sourceTime: string | null;
-}
+/** The cause as the report shows it: times as ISO text. */
+export type ChangeCause = Omit<CauseOfChange, 'sourceTime'> & { sourceTime: string | null };
 
 export interface HistoryEntry {
   version: number;
@@ -53,6 +39,7 @@ function snapshotOf(value: unknown): StatusSnapshot | null {
   if (value === null || value === undefined || typeof value !== 'object') return null;
   const held = value as Record<string, unknown>;
   if (held.connectionStatus === null || held.connectionStatus === undefined) return null;
+  // Enum symbols as the schema wrote them: read back, not checked.
   return {
     connectionStatus: String(held.connectionStatus),
     connectionReason: text(held.connectionReason),
@@ -60,7 +47,7 @@ function snapshotOf(value: unknown): StatusSnapshot | null {
     discrepancy: text(held.discrepancy),
     designatedBody: text(held.designatedBody),
     tcsDesignatedBody: text(held.tcsDesignatedBody),
-  };
+  } as StatusSnapshot;
 }
 
 /** One change as the topic's Avro record or the index's document holds it. */
@@ -72,7 +59,7 @@ export function historyEntryOf(value: EsDocument): HistoryEntry {
     before: snapshotOf(value.before),
     after: snapshotOf(value.after),
     cause: {
-      kind: String(cause.kind ?? 'INPUT'),
+      kind: String(cause.kind ?? 'INPUT') as CauseKind,
       source: text(cause.source),
       key: text(cause.key),
       topic: text(cause.topic),

@@ -2,10 +2,12 @@
 // doctorsForDB copy, the exception logs and the revalidation services' connection log entries,
 // hidden discrepancies and recommendations; the Programme global table supplies names and
 // owners; the rules derive the record, and only a changed record goes to reval.connections,
-// with a per-doctor version that never goes backwards. Two index stores let midnight and a
-// programme edit find their doctors without scanning every doctor.
+// with a per-doctor version that never goes backwards, and a change of its status to
+// reval.connection-changes with its cause (./status-history.ts). Two index stores let
+// midnight and a programme edit find their doctors without scanning every doctor.
 import { createHash } from 'node:crypto';
-import { deriveConnection } from '../../rules/derive';
+import { evaluateDoctor } from '../../rules/derive';
+import { explainEvaluation } from '../../rules/explain';
 import type { DesignatedBodyMap } from '../../rules/designated-body';
 import { todayIn, type LocalDate } from '../../rules/dates';
 import type { Refusal } from '../../platform/result';
@@ -13,7 +15,9 @@ import type { ProcessorContext } from '../../streams/topology';
 import {
   fingerprint,
   nextVersion,
+  statusSnapshot,
   toConnectionRecord,
+  type CauseKind,
   type ConnectionRecord,
 } from '../connection-record';
 import {
@@ -28,6 +32,14 @@ import {
 import { newerSyncState, type SyncedGmcState } from '../state/gmc-doctor-state';
 import { SINKS } from './source-tables';
 import { inputsOfDoctor, originKey } from './doctor-inputs';
+import {
+  causeOf,
+  changeRecord,
+  statusBefore,
+  statusSinceOf,
+  type PendingCause,
+  type StatusMemory,
+} from './status-history';
 import {
   supersedes,
   withOrigin,
@@ -68,9 +80,11 @@ export interface DoctorState {
   programmes?: number[];
   /** The origin of each non-TIS row, by `<source>:<key>`; absent when none is known. */
   origins?: Record<string, InputOrigin>;
+  /** The last input applied since the doctor was derived: the cause of a change it makes. */
+  cause?: PendingCause;
 }
 
-interface Emitted {
+interface Emitted extends StatusMemory {
   version: number;
   /** Digest of the compared fields; null after a tombstone. */
   fingerprint: string | null;
@@ -156,6 +170,13 @@ export function applyDoctorChange(
       keepOrigin(message.op === 'upsert');
       break;
   }
+  // A replay (defer) derives once at the end, after every input: no single input is the cause.
+  if (!settings.defer) {
+    state.cause = {
+      ...(message.trigger ?? { source: message.source, key: message.key }),
+      ...(message.origin && { origin: message.origin }),
+    };
+  }
   context.put(DOCTORS_STORE, gmc, state);
   // Derived once per commit, however many of the doctor's inputs arrived meanwhile.
   if (settings.defer) settings.defer(gmc);
@@ -182,26 +203,41 @@ export function reconcileChangedDoctors(
   for (const gmc of doctors) reconcileDoctor(gmc, context, settings);
 }
 
-/** Re-derives one doctor and emits the record when it changed (a tombstone when it is gone). */
+/**
+ * Re-derives one doctor and emits the record when it changed (a tombstone when it is gone).
+ * `kind` says what asked: an input (the stage, before a commit), midnight, a programme edit or
+ * a task's start; an input applied since the last derivation is the cause whatever asked.
+ */
 export function reconcileDoctor(
   gmc: string,
   context: ProcessorContext,
   settings: DoctorsSettings,
   state = context.get<DoctorState>(DOCTORS_STORE, gmc),
+  kind: CauseKind = 'INPUT',
 ): void {
   if (!state) return;
   const now = context.now();
   const { inputs } = inputsOfDoctor(gmc, state, settings);
   const known = state.emitted;
+  const cause = () => causeOf(state.cause, kind);
   if (!inputs) {
-    if (known && known.fingerprint !== null) emit(gmc, state, null, null, context);
+    if (known && known.fingerprint !== null) emit(gmc, state, null, context, cause());
   } else {
     const today = todayIn(now, settings.timeZone);
-    const derived = deriveConnection(inputs, today, settings.designatedBodies);
-    const candidate = toConnectionRecord(derived, 0, now, sourcesOf(state));
+    const evaluation = evaluateDoctor(inputs, today, settings.designatedBodies);
+    const candidate = toConnectionRecord(evaluation.record, 0, now, sourcesOf(state));
     const digest = digestOf(candidate);
-    if (known?.fingerprint !== digest) emit(gmc, state, candidate, digest, context);
+    if (known?.fingerprint !== digest) {
+      // Only for a record that is written: the explanation is not compared.
+      candidate.explanation = explainEvaluation(evaluation, { dated: false });
+      emit(gmc, state, { record: candidate, digest }, context, cause());
+    } else if (known.snapshot === undefined) {
+      // Stored before the status was remembered: its status starts being known now.
+      known.snapshot = statusSnapshot(candidate);
+      known.statusSince = now.getTime();
+    }
   }
+  delete state.cause;
   indexProgrammes(gmc, state, context);
   context.put(DOCTORS_STORE, gmc, state);
 }
@@ -227,6 +263,8 @@ export function rememberWritten(
     version: held,
     fingerprint: record ? digestOf(record) : null,
     nextReevaluationDate: record?.nextReevaluationDate ?? null,
+    snapshot: record ? statusSnapshot(record) : null,
+    ...(record?.statusSince && { statusSince: record.statusSince.getTime() }),
   };
   context.put(DOCTORS_STORE, gmc, state);
 }
@@ -234,23 +272,38 @@ export function rememberWritten(
 function emit(
   gmc: string,
   state: DoctorState,
-  candidate: ReturnType<typeof toConnectionRecord> | null,
-  digest: string | null,
+  derived: { record: Omit<ConnectionRecord, 'version'>; digest: string } | null,
   context: ProcessorContext,
+  cause: ReturnType<typeof causeOf>,
 ): void {
   const previous = state.emitted;
-  const version = nextVersion(previous?.version, context.now().getTime());
-  const next = candidate?.nextReevaluationDate ?? null;
-  const output: VersionedConnection = {
-    version,
-    record: candidate ? { ...candidate, version } : null,
-  };
+  const now = context.now();
+  const version = nextVersion(previous?.version, now.getTime());
+  const before = statusBefore(previous);
+  let record: ConnectionRecord | null = null;
+  let memory: StatusMemory = { snapshot: null };
+  if (derived) {
+    const snapshot = statusSnapshot(derived.record);
+    const since = statusSinceOf(before, snapshot, previous?.statusSince, now.getTime());
+    record = { ...derived.record, version, statusSince: new Date(since) };
+    memory = { snapshot, statusSince: since };
+  }
+  const next = record?.nextReevaluationDate ?? null;
+  const output: VersionedConnection = { version, record };
   context.forward(SINKS.connections, gmc, output, gmc);
+  const change = changeRecord(gmc, before, record, version, now, cause);
+  // Every change is kept: never replaced by a later one before the commit (no `latest`).
+  if (change) context.forward(SINKS.connectionChanges, gmc, change);
   if (previous?.nextReevaluationDate && previous.nextReevaluationDate !== next) {
     context.put(REEVALUATION_INDEX, previous.nextReevaluationDate + SEP + gmc, undefined);
   }
   if (next) context.put(REEVALUATION_INDEX, next + SEP + gmc, 1);
-  state.emitted = { version, fingerprint: digest, nextReevaluationDate: next };
+  state.emitted = {
+    version,
+    fingerprint: derived?.digest ?? null,
+    nextReevaluationDate: next,
+    ...memory,
+  };
 }
 
 function indexProgrammes(gmc: string, state: DoctorState, context: ProcessorContext): void {
@@ -276,19 +329,22 @@ export function reevaluateDue(context: ProcessorContext, settings: DoctorsSettin
   const today = todayIn(context.now(), settings.timeZone);
   // Dates are fixed-width, so every key of a date up to today sorts below today + "\u0001".
   const due = context.range(REEVALUATION_INDEX, { lt: today + '\u0001' });
-  for (const [key] of due) reconcileDoctor(key.slice(key.indexOf(SEP) + 1), context, settings);
+  for (const [key] of due) {
+    reconcileDoctor(key.slice(key.indexOf(SEP) + 1), context, settings, undefined, 'MIDNIGHT');
+  }
   return due.length;
 }
 
 /**
  * A programme row changed in the global table: re-derive its doctors in this task. Also run
- * for every programme when a task starts, so an edit made while the task was elsewhere or
- * stopped is not missed; the digest makes that a no-op for programmes already seen.
+ * for every programme when a task starts (`kind` RESTORE), so an edit made while the task was
+ * elsewhere or stopped is not missed; the digest makes that a no-op for programmes already seen.
  */
 export function reconcileProgramme(
   programmeId: number,
   context: ProcessorContext,
   settings: DoctorsSettings,
+  kind: 'PROGRAMME' | 'RESTORE' = 'PROGRAMME',
 ): number {
   const row = settings.programmes.get(programmeId);
   const digest = row ? createHash('sha1').update(JSON.stringify(row)).digest('base64') : undefined;
@@ -299,7 +355,7 @@ export function reconcileProgramme(
     lt: key + '\u0001',
   });
   for (const [indexKey] of doctors) {
-    reconcileDoctor(indexKey.slice(indexKey.indexOf(SEP) + 1), context, settings);
+    reconcileDoctor(indexKey.slice(indexKey.indexOf(SEP) + 1), context, settings, undefined, kind);
   }
   context.put(PROGRAMMES_SEEN, key, digest);
   return doctors.length;

@@ -28,6 +28,7 @@ export const SINKS = {
   persons: 'persons',
   doctors: 'doctors',
   connections: 'connections',
+  connectionChanges: 'connectionChanges',
 } as const;
 
 /** A MongoDB document about one doctor goes to the doctors stage, keyed by its GMC number. */
