@@ -13,7 +13,7 @@ import { todayIn } from '../../processors/rules/dates';
 import type { DoctorInputs, GmcState } from '../../processors/rules/types';
 import type { SyncedGmcState } from '../../processors/connections/state/gmc-doctor-state';
 import { gmcDoctorRecord } from '../../dev/population/events';
-import { seedDoctorEndingOn } from '../support/seeded-population';
+import { seedDoctorEndingOn, seedPopulation } from '../support/seeded-population';
 import {
   evaluateJson,
   explainJson,
@@ -331,6 +331,62 @@ describe('reval explain and GET /doctors/{gmcNumber} (real Kafka and registry)',
       /History \(\d+ changes?, oldest first, from .*connection-changes partition \d+\)/,
     );
     expect(text).toContain('cause MIDNIGHT');
+  });
+
+  it('two instances: each answers its own partitions and redirects to the other for the rest', async () => {
+    const { population } = await seedPopulation(harness, {
+      doctorsPerBody: 1,
+      today: '2026-11-25',
+    });
+    const clock = manualClock('2026-11-25T10:00:00Z');
+    await start(clock);
+    const other = await startQueryServer(() => true);
+    try {
+      const second = await startConnections({
+        env: {
+          ...env,
+          CONNECTIONS_ADVERTISED_URL: other.url,
+          // Another machine: a state directory of its own.
+          REVAL_STATE_DIR: `${env.REVAL_STATE_DIR}-second`,
+        },
+        clock,
+      });
+      running.push(second);
+      other.routes.push(...(second.routes ?? []));
+      const doctors = population.persons.map((person) => person.gmcReferenceNumber);
+      const auth = { authorization: `Bearer ${TOKEN}` };
+      const at = '2026-11-25T10:00:00Z';
+      // Once the group has settled, every doctor is answered by one instance and redirected to
+      // it by the other.
+      await eventually(async () => {
+        const byInstance = new Map<string, number>();
+        for (const gmc of doctors) {
+          const [mine, theirs] = [
+            await getDoctor(query.url, gmc, at, auth),
+            await getDoctor(other.url, gmc, at, auth),
+          ];
+          expect([mine.status, theirs.status].sort()).toEqual([200, 307]);
+          const [answer, redirect, owner] =
+            mine.status === 200 ? [mine, theirs, query.url] : [theirs, mine, other.url];
+          expect(redirect.body).toMatchObject({ owner: { url: owner } });
+          expect((answer.body.owner as { url: string }).url).toBe(owner);
+          byInstance.set(owner, (byInstance.get(owner) ?? 0) + 1);
+        }
+        expect(byInstance.size).toBe(2);
+      }, 90_000);
+      // explain asks the first instance and is sent on to the owner.
+      const owned = await getDoctor(other.url, doctors[0], at, auth);
+      const owner = owned.status === 200 ? other.url : query.url;
+      const report = await explainJson(
+        { ...env, CONNECTIONS_URL: owner === query.url ? other.url : query.url },
+        doctors[0],
+        { at },
+      );
+      expect(report.source).toMatchObject({ path: 'interactive query' });
+      expect((report.source as { url: string }).url.startsWith(owner)).toBe(true);
+    } finally {
+      await other.close();
+    }
   });
 
   it('without the token the endpoint refuses, and explain says which variable to set', async () => {
