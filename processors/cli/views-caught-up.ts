@@ -1,14 +1,15 @@
 // When the views show everything produced so far: not when a document count is reached (a
 // GMC sync's updates change no count), but when the connections processor has committed
 // every input to its end (its outputs are written before it commits) and the es-sink has
-// committed reval.connections to its end (it commits after Elasticsearch acknowledged).
+// committed reval.connections and reval.connection-changes to their ends (it commits after
+// Elasticsearch acknowledged).
 import { connectionsConfig, elasticsearchConfig, kafkaConfig, type Env } from '../platform/config';
 import { topicsOf as topicNames } from '../platform/topics';
 import { ElasticsearchClient } from '../platform/elasticsearch';
 import { hasRead, KafkaClient, recordsIn } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
 import { ROUTED_SOURCES, STAGES, repartitionTopic } from '../connections/topology';
-import { viewNamesOfEnv, viewSetsOf } from '../es-sink/view-sets';
+import { historyOfEnv, viewNamesOfEnv, viewSetsOf } from '../es-sink/view-sets';
 
 /** Default of the es-sink's consumer group (es-sink/runtime.ts). */
 const ES_SINK_GROUP = 'reval-es-sink';
@@ -39,12 +40,13 @@ export async function waitUntilViewsCaughtUp(
     for (;;) {
       const behind = [
         ...(await behindOf(kafka, appId, connectionsInputs)),
-        ...(await behindOf(kafka, sinkGroup, [topics.connections])),
+        ...(await behindOf(kafka, sinkGroup, [topics.connections, topics.connectionChanges])),
       ];
       if (behind.length === 0) {
         // Acknowledged is not yet searchable: make it so, rather than wait out the interval.
         const views = viewSetsOf(viewNamesOfEnv(env));
-        for (const { names } of views) await es.refresh(names.master);
+        const history = historyOfEnv(env, topics.connectionChanges);
+        for (const { names } of [...views, history]) await es.refresh(names.master);
         const connectionsRecords = recordsIn(await kafka.captureEnds([topics.connections]));
         return { connectionsRecords, seconds: (Date.now() - started) / 1000 };
       }

@@ -6,7 +6,7 @@
 import type { AliasAction, ElasticsearchClient } from '../platform/elasticsearch';
 import type { Logger } from '../platform/logger';
 import { DOCTOR_INDEX_SETTINGS } from './mappings';
-import type { ViewSet } from './view-sets';
+import type { IndexSet } from './view-sets';
 import { aliasDefinitions, allAliases, generationIndex, type ViewNames } from './views';
 
 /** A name the views need as an alias is held by a concrete index: nothing can fix that safely. */
@@ -23,7 +23,7 @@ export class ViewNameTakenError extends Error {
   }
 }
 
-export async function putViewTemplate(es: ElasticsearchClient, set: ViewSet): Promise<void> {
+export async function putViewTemplate(es: ElasticsearchClient, set: IndexSet): Promise<void> {
   await es.putIndexTemplate(
     set.names.template,
     [set.names.indexPattern],
@@ -45,7 +45,7 @@ export async function currentIndex(
 /** Makes every set's views exist; answers the index each set's views point at, in order. */
 export async function ensureViews(
   es: ElasticsearchClient,
-  sets: ViewSet[],
+  sets: IndexSet[],
   logger: Logger,
 ): Promise<string[]> {
   await es.waitUntilReady();
@@ -56,7 +56,7 @@ export async function ensureViews(
   return indices;
 }
 
-async function ensureViewSet(es: ElasticsearchClient, set: ViewSet, logger: Logger) {
+async function ensureViewSet(es: ElasticsearchClient, set: IndexSet, logger: Logger) {
   const { names } = set;
   await putViewTemplate(es, set);
   let index = await currentIndex(es, names);
@@ -96,7 +96,12 @@ async function addMissingAliases(
  * A new version may add fields; adding them to the live index keeps the strict mapping from
  * rejecting the new documents. A change that is not additive fails here and needs a rebuild.
  */
-async function extendMapping(es: ElasticsearchClient, set: ViewSet, index: string, logger: Logger) {
+async function extendMapping(
+  es: ElasticsearchClient,
+  set: IndexSet,
+  index: string,
+  logger: Logger,
+) {
   try {
     await es.putMapping(index, set.mappings);
   } catch (error) {

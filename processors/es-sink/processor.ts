@@ -1,6 +1,7 @@
 // The es-sink processor:
 //   reval.connections ─► decode ─► (pure) doctor document or delete ─► Elasticsearch views:
 //     the project's own, and the legacy projection for today's readers unless switched off
+//   reval.connection-changes ─► decode ─► (pure) history document ─► connectionhistory
 //   anything unreadable or refused by Elasticsearch ─► reval.dlq
 // Offsets are committed by KafkaClient.consume only after this handler resolves, and the
 // handler resolves only once Elasticsearch has settled every record of the batch. Its
@@ -11,8 +12,9 @@ import { metrics, setConsumerLag } from '../platform/metrics';
 import type { RunningProcessor } from '../platform/running';
 import { ensureViews } from './bootstrap';
 import type { BulkWriterOptions } from './bulk-writer';
-import { decodeRecords } from './decode';
-import { viewSetsOf } from './view-sets';
+import { decodeHistoryRecords, decodeRecords } from './decode';
+import { historyWriter } from './history-writer';
+import { historySetOf, viewSetsOf } from './view-sets';
 import { ViewWriters } from './view-writers';
 
 export const PROCESSOR = 'es-sink';
@@ -25,7 +27,8 @@ export interface EsSinkDeps extends EsClients {
 export async function start(deps: EsSinkDeps): Promise<RunningProcessor> {
   const { kafka, codecs, es, deadLetters, logger, topic } = deps;
   const sets = viewSetsOf(deps);
-  await ensureViews(es, sets, logger);
+  const { history } = deps;
+  await ensureViews(es, history ? [...sets, historySetOf(history)] : sets, logger);
 
   // Set once consuming starts; the writer may ask to pause it from the first batch on.
   const control: { consumer?: RunningConsumer } = {};
@@ -39,27 +42,50 @@ export async function start(deps: EsSinkDeps): Promise<RunningProcessor> {
     // Stop fetching while Elasticsearch pushes back; the batch in hand keeps retrying.
     (waiting) => (waiting ? control.consumer?.pause([topic]) : control.consumer?.resume([topic])),
   );
+  const changes =
+    history &&
+    historyWriter(
+      es,
+      history.names.master,
+      deadLetters,
+      logger,
+      { ...deps.bulk, requireAlias: true, processor: PROCESSOR },
+      (waiting) =>
+        waiting
+          ? control.consumer?.pause([history.topic])
+          : control.consumer?.resume([history.topic]),
+    );
 
   control.consumer = await kafka.consume(
     {
       groupId: deps.groupId,
-      topics: [topic],
+      topics: history ? [topic, history.topic] : [topic],
       // After every batch, records or transaction markers only, once its writes are done.
-      onProgress: (_topic, partition, lastOffset, highWatermark) =>
-        setConsumerLag(PROCESSOR, topic, partition, lastOffset, highWatermark),
+      onProgress: (read, partition, lastOffset, highWatermark) =>
+        setConsumerLag(PROCESSOR, read, partition, lastOffset, highWatermark),
     },
     async (batch) => {
-      metrics.recordsIn.inc({ processor: PROCESSOR, topic }, batch.records.length);
+      metrics.recordsIn.inc({ processor: PROCESSOR, topic: batch.topic }, batch.records.length);
+      if (changes && batch.topic === history?.topic) {
+        const { items, rejected } = await decodeHistoryRecords(batch.records, codecs);
+        await deadLetters.send(rejected);
+        await changes.write(items, batch.heartbeat);
+        return;
+      }
       const { items, rejected } = await decodeRecords(batch.records, codecs);
       await deadLetters.send(rejected);
       await writer.write(items, batch.heartbeat);
     },
   );
-  logger.info({ topic, aliases: sets.map((set) => set.names.master) }, 'es-sink consuming');
+  logger.info(
+    { topic, history: history?.names.master, aliases: sets.map((set) => set.names.master) },
+    'es-sink consuming',
+  );
 
   return {
     stop: async () => {
       writer.stopRetrying();
+      changes?.stopRetrying();
       await control.consumer?.stop();
     },
   };

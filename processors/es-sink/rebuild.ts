@@ -1,6 +1,8 @@
 // `reval rebuild`: a new generation of each view set's index (the project's own views, and the
 // legacy projection unless switched off), filled by replaying reval.connections from the
-// beginning, then every alias of every set swapped in one atomic `_aliases` call.
+// beginning, and of the history index, filled by replaying reval.connection-changes; then
+// every alias of every set swapped in one atomic `_aliases` call. The history is read from
+// its topic even with --from-sources: a change that happened cannot be recomputed.
 //
 // Why no update of the live sink can be lost: the live sink keeps writing through the write
 // alias, i.e. to the old index, until the swap. The rebuild's reader never stops following
@@ -16,13 +18,16 @@ import {
   CatchUpTracker,
   recordsIn,
   type CatchUpRange,
+  type KafkaRecord,
   type RunningConsumer,
 } from '../platform/kafka';
 import { ensureViews } from './bootstrap';
 import type { BulkWriterOptions, WriteTally } from './bulk-writer';
-import { decodeRecords } from './decode';
+import type { BulkWriter } from './bulk-writer';
+import { decodeHistoryRecords, decodeRecords } from './decode';
+import { historyWriter } from './history-writer';
 import { BULK_LOAD_SETTINGS, LIVE_SETTINGS } from './mappings';
-import { viewSetsOf, type ViewSet } from './view-sets';
+import { historySetOf, viewSetsOf, type IndexSet, type ViewSet } from './view-sets';
 import { ViewWriters } from './view-writers';
 import { generationIndex, nextGeneration, swapActions } from './views';
 
@@ -53,9 +58,11 @@ export interface RebuildOptions {
 
 export interface RebuildReport extends WriteTally {
   topic: string;
-  /** Per view set, in the order of viewSetsOf: the project's own views first. */
-  generations: { views: ViewSet['label']; previousIndex: string; index: string }[];
+  /** Per set, in the order of viewSetsOf (the project's own views first), then the history. */
+  generations: { views: IndexSet['label']; previousIndex: string; index: string }[];
   records: number;
+  /** The history index's writes, when it is kept. */
+  history?: WriteTally;
   deadLettered: number;
   seconds: number;
   /** Where the time went, for the runbook and the benchmark. */
@@ -76,28 +83,31 @@ export async function rebuild(
 ): Promise<RebuildReport> {
   const { kafka, es, logger } = deps;
   const sets = viewSetsOf(deps);
+  const { history } = deps;
+  const indexSets = history ? [...sets, historySetOf(history)] : sets;
   const started = performance.now();
   const phases = new PhaseClock();
   const topic = options.fromSources ? await recompute(deps) : deps.topic;
   phases.lap('recompute');
 
   // The views must exist so that the swap can move them (and a racing sink cannot add them).
-  const previousIndices = await ensureViews(es, sets, logger);
-  const indices = await createGenerations(es, sets);
+  const previousIndices = await ensureViews(es, indexSets, logger);
+  const indices = await createGenerations(es, indexSets);
   logger.info({ topic, indices, previousIndices }, 'rebuilding the doctor views');
   phases.lap('prepare');
 
   const replay = new Replay(deps, sets, topic, indices);
+  const topics = replay.topics;
   let swapped = false;
   try {
-    const ends = await kafka.captureEnds([topic]);
+    const ends = await kafka.captureEnds(topics);
     deps.progress?.start(recordsIn(ends), 'replaying');
     await replay.start();
     await replay.reach(ends);
     phases.lap('replay');
     // Catch up with what was written meanwhile, so readers meet a fresh index at the swap.
     deps.progress?.phase('catching up');
-    await replay.reach(await kafka.captureEnds([topic]));
+    await replay.reach(await kafka.captureEnds(topics));
     for (const index of indices) {
       await es.putSettings(index, LIVE_SETTINGS);
       await es.refresh(index);
@@ -105,12 +115,12 @@ export async function rebuild(
     phases.lap('catchUp');
     await deps.beforeSwap?.(indices[0]);
     deps.progress?.phase('swapping');
-    await swap(es, sets, previousIndices, indices);
+    await swap(es, indexSets, previousIndices, indices);
     swapped = true;
     logger.info({ indices, previousIndices }, 'aliases swapped');
     phases.lap('swap');
     deps.progress?.phase('after swap');
-    await replay.reach(await kafka.captureEnds([topic]));
+    await replay.reach(await kafka.captureEnds(topics));
     for (const index of indices) await es.refresh(index);
     phases.lap('afterSwap');
   } catch (error) {
@@ -127,14 +137,16 @@ export async function rebuild(
   phases.lap('cleanup');
   const report: RebuildReport = {
     topic,
-    generations: sets.map((set, i) => ({
+    generations: indexSets.map((set, i) => ({
       views: set.label,
       previousIndex: previousIndices[i],
       index: indices[i],
     })),
     ...replay.writers.tally,
     records: replay.records,
-    deadLettered: replay.deadLettered + replay.writers.malformed,
+    ...(replay.historyTally && { history: replay.historyTally }),
+    deadLettered:
+      replay.deadLettered + replay.writers.malformed + (replay.historyTally?.malformed ?? 0),
     seconds: (performance.now() - started) / 1000,
     phases: phases.seconds,
     previousIndexDeleted,
@@ -144,7 +156,7 @@ export async function rebuild(
 }
 
 /** Each set's next generation, empty and tuned for bulk loading; all or none. */
-async function createGenerations(es: ElasticsearchClient, sets: ViewSet[]): Promise<string[]> {
+async function createGenerations(es: ElasticsearchClient, sets: IndexSet[]): Promise<string[]> {
   const created: string[] = [];
   for (const set of sets) {
     const existing = await es.indicesMatching(set.names.indexPattern);
@@ -158,7 +170,7 @@ async function createGenerations(es: ElasticsearchClient, sets: ViewSet[]): Prom
   return created;
 }
 
-async function swap(es: ElasticsearchClient, sets: ViewSet[], from: string[], to: string[]) {
+async function swap(es: ElasticsearchClient, sets: IndexSet[], from: string[], to: string[]) {
   try {
     await es.updateAliases(sets.flatMap((set, i) => swapActions(set.names, from[i], to[i])));
   } catch (error) {
@@ -191,9 +203,14 @@ class PhaseClock {
   }
 }
 
-/** Follows the topic from the beginning into the new indices until told where to stop. */
+/**
+ * Follows the topic from the beginning into the new indices until told where to stop, and
+ * the history topic into the history's new index (the one after the view sets').
+ */
 class Replay {
   readonly writers: ViewWriters;
+  readonly topics: string[];
+  private readonly history: BulkWriter<KafkaRecord> | undefined;
   records = 0;
   deadLettered = 0;
   private readonly tracker = new CatchUpTracker();
@@ -205,18 +222,19 @@ class Replay {
     private readonly topic: string,
     indices: string[],
   ) {
-    this.writers = new ViewWriters(deps.es, sets, indices, deps.deadLetters, deps.logger, {
-      ...deps.bulk,
-      requireAlias: false,
-      processor: REBUILD_PROCESSOR,
-    });
+    const options = { ...deps.bulk, requireAlias: false, processor: REBUILD_PROCESSOR };
+    this.writers = new ViewWriters(deps.es, sets, indices, deps.deadLetters, deps.logger, options);
+    this.topics = deps.history ? [topic, deps.history.topic] : [topic];
+    this.history =
+      deps.history &&
+      historyWriter(deps.es, indices[sets.length], deps.deadLetters, deps.logger, options);
   }
 
   async start(): Promise<void> {
     this.consumer = await this.deps.kafka.consume(
       {
         groupId: `reval-rebuild-${randomUUID()}`,
-        topics: [this.topic],
+        topics: this.topics,
         fromBeginning: true,
         commitOffsets: false,
         onProgress: (topic, partition, lastOffset) =>
@@ -224,10 +242,17 @@ class Replay {
       },
       async (batch) => {
         try {
-          const { items, rejected } = await decodeRecords(batch.records, this.deps.codecs);
-          await this.deps.deadLetters.send(rejected);
-          this.deadLettered += rejected.length;
-          await this.writers.add(items, batch.heartbeat);
+          if (this.history && batch.topic !== this.topic) {
+            const { items, rejected } = await decodeHistoryRecords(batch.records, this.deps.codecs);
+            await this.deps.deadLetters.send(rejected);
+            this.deadLettered += rejected.length;
+            await this.history.add(items, batch.heartbeat);
+          } else {
+            const { items, rejected } = await decodeRecords(batch.records, this.deps.codecs);
+            await this.deps.deadLetters.send(rejected);
+            this.deadLettered += rejected.length;
+            await this.writers.add(items, batch.heartbeat);
+          }
           // onProgress also reports marker-only batches; this covers consumers without it.
           const last = batch.records[batch.records.length - 1];
           this.tracker.observe(batch.topic, batch.partition, BigInt(last.offset) + 1n);
@@ -245,10 +270,16 @@ class Replay {
   async reach(ends: CatchUpRange[]): Promise<void> {
     await this.tracker.waitFor(ends);
     await this.writers.flush();
+    await this.history?.flush();
+  }
+
+  get historyTally(): WriteTally | undefined {
+    return this.history?.tally;
   }
 
   async stop(): Promise<void> {
     this.writers.stopRetrying();
+    this.history?.stopRetrying();
     await this.consumer?.stop();
   }
 }

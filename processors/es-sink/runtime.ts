@@ -16,7 +16,7 @@ import {
 } from '../platform/running';
 import { topicSpecs } from '../platform/topics';
 import { PROCESSOR, start, type EsSinkDeps } from './processor';
-import { viewNamesOfEnv } from './view-sets';
+import { historyOfEnv, viewNamesOfEnv } from './view-sets';
 
 /** `processor`: `es-sink`, or `es-rebuild` for the rebuild. */
 export interface EsSinkOptions extends RuntimeOptions {
@@ -35,7 +35,8 @@ export async function openRuntime(options: EsSinkOptions = {}): Promise<EsRuntim
   const groupId = options.groupId ?? env.ES_SINK_GROUP_ID ?? 'reval-es-sink';
   const clients = await openDeadLetteringClients(env, {
     processor: options.processor ?? PROCESSOR,
-    ensureTopics: (topics) => topicSpecs(topics, ['connections', 'dlq'], connectionsPartitions),
+    ensureTopics: (topics) =>
+      topicSpecs(topics, ['connections', 'connectionChanges', 'dlq'], connectionsPartitions, env),
   });
   const es = new ElasticsearchClient(esSettings, clients.logger);
   return {
@@ -43,6 +44,7 @@ export async function openRuntime(options: EsSinkOptions = {}): Promise<EsRuntim
     es,
     ...viewNames,
     topic: clients.topics.connections,
+    history: historyOfEnv(env, clients.topics.connectionChanges),
     groupId,
     bulk: { maxActions: viewSettings.bulkMaxActions, maxInFlight: viewSettings.bulkMaxInFlight },
     close: async () => {

@@ -1,21 +1,55 @@
-// The view sets the sink keeps: the project's own views, and (unless switched off) the legacy
-// projection under the names today's readers query. Each set is one versioned index behind
-// its aliases, with its own mapping and its own document made from the same record.
+// The index sets the sink keeps: the project's own views, (unless switched off) the legacy
+// projection under the names today's readers query, and the status history. Each set is one
+// versioned index behind its aliases, with its own mapping; the view sets each make their own
+// document from the same reval.connections record, the history its own from a change record.
 import type { DoctorDocument, SinkAction } from './doctor-document';
 import { toLegacyDocument } from './legacy-document';
 import { LEGACY_MAPPING_VERSION, LEGACY_MAPPINGS } from './legacy-mappings';
 import { DOCTOR_MAPPINGS, MAPPING_VERSION } from './mappings';
 import { elasticsearchViewsConfig, type Env } from '../platform/config';
-import { legacyViewNames, viewNames, type LegacyView, type OwnView, type ViewNames } from './views';
+import { HISTORY_MAPPING_VERSION, HISTORY_MAPPINGS } from './history-document';
+import {
+  historyNames,
+  legacyViewNames,
+  viewNames,
+  type LegacyView,
+  type OwnView,
+  type ViewNames,
+} from './views';
 
-export interface ViewSet {
+/** A versioned index behind its aliases: what bootstrap makes and a rebuild swaps. */
+export interface IndexSet {
   /** For logs and dead-letter reasons. */
-  label: 'views' | 'legacy views';
+  label: 'views' | 'legacy views' | 'history';
   names: ViewNames;
   mappings: Record<string, unknown>;
   mappingVersion: number;
+}
+
+export interface ViewSet extends IndexSet {
+  label: 'views' | 'legacy views';
   /** The set's document for one doctor. */
   project(document: DoctorDocument): object;
+}
+
+/** reval.connection-changes and the index it fills. */
+export interface HistoryTarget {
+  names: ViewNames;
+  topic: string;
+}
+
+export function historySetOf(history: HistoryTarget): IndexSet {
+  return {
+    label: 'history',
+    names: history.names,
+    mappings: HISTORY_MAPPINGS,
+    mappingVersion: HISTORY_MAPPING_VERSION,
+  };
+}
+
+/** The history index as the environment names it (ES_INDEX_PREFIX), fed by `topic`. */
+export function historyOfEnv(env: Env, topic: string): HistoryTarget {
+  return { names: historyNames(elasticsearchViewsConfig(env).indexPrefix), topic };
 }
 
 export interface ViewNamesOfSink {

@@ -51,6 +51,15 @@ export const LEGACY_VIEWS = {
   },
 } as const satisfies ViewSetSpec;
 
+/**
+ * reval.connection-changes, one document per change: a versioned index behind one alias, made,
+ * extended and rebuilt as the views are, with no filtered views.
+ */
+export const HISTORY_INDEX = {
+  master: 'connectionhistory',
+  views: {},
+} as const satisfies ViewSetSpec;
+
 export type OwnView = keyof typeof OWN_VIEWS.views;
 export type LegacyView = keyof typeof LEGACY_VIEWS.views;
 
@@ -98,6 +107,11 @@ export function viewNames(prefix = ''): ViewNames<OwnView> {
 /** The legacy readers' views; ES_INDEX_PREFIX prefixes every name. */
 export function legacyViewNames(prefix = ''): ViewNames<LegacyView> {
   return namesOf(LEGACY_VIEWS, prefix);
+}
+
+/** The history index; ES_INDEX_PREFIX prefixes its name. */
+export function historyNames(prefix = ''): ViewNames<never> {
+  return namesOf<never>(HISTORY_INDEX, prefix);
 }
 
 export function allAliases(names: ViewNames): string[] {

@@ -31,8 +31,9 @@ export function register(program: Command): void {
     .command('rebuild')
     .description(
       'Build a new generation of the Elasticsearch doctor index by replaying\n' +
-        'reval.connections from the beginning, swap every view alias to it in one\n' +
-        'atomic call, then delete the previous index. Readers see the previous index\n' +
+        'reval.connections from the beginning (and of connectionhistory by replaying\n' +
+        'reval.connection-changes), swap every alias to them in one\n' +
+        'atomic call, then delete the previous indices. Readers see the previous index\n' +
         'until the swap; the live sink keeps running and no update it writes is lost.\n' +
         'Progress goes to stderr, the report to stdout.',
     )
@@ -66,8 +67,13 @@ function describe(report: RebuildReport): string {
   const rate = report.seconds > 0 ? Math.round(report.records / report.seconds) : report.records;
   const kept = report.previousIndexDeleted ? 'deleted' : 'kept (--keep-old)';
   return [
-    `rebuilt ${report.generations.map((g) => g.index).join(' and ')} from ${report.topic}: ${report.records} records in ${report.seconds.toFixed(1)} s (${rate} records/s)`,
+    `rebuilt ${report.generations.map((g) => g.index).join(', ')} from ${report.topic}: ${report.records} records in ${report.seconds.toFixed(1)} s (${rate} records/s)`,
     `  indexed ${report.indexed}, deleted ${report.deleted}, superseded ${report.superseded}, dead-lettered ${report.deadLettered}`,
+    ...(report.history
+      ? [
+          `  history: indexed ${report.history.indexed} changes, ${report.history.superseded} already there`,
+        ]
+      : []),
     `  seconds per phase: ${Object.entries(report.phases)
       .map(([phase, seconds]) => `${phase} ${seconds.toFixed(2)}`)
       .join(', ')}`,
