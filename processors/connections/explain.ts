@@ -115,44 +115,53 @@ export function deadLettersOf(
   );
 }
 
-/** The Elasticsearch alias of the history index (es-sink keeps it; contract item 4). */
-export const HISTORY_ALIAS = 'connectionhistory';
 /** More changes than one doctor makes in the topic's 400-day retention. */
 const HISTORY_LIMIT = 10_000;
 
 /**
- * The doctor's changes, each once, oldest first: from the `connectionhistory` alias when
- * ELASTICSEARCH_URL is set, else from the doctor's partition of reval.connection-changes.
+ * The doctor's changes, each once, oldest first: from the history alias (es-sink's
+ * `connectionhistory`, under ES_INDEX_PREFIX) when one is given, else, or when the alias
+ * cannot be read, from the doctor's partition of reval.connection-changes.
  */
 export async function readDoctorHistory(
   clients: ExplainClients,
   gmcNumber: string,
+  options: { alias?: string } = {},
 ): Promise<HistoryAnswer> {
   const { env, kafka, codecs, topics } = clients;
-  if (env.ELASTICSEARCH_URL?.trim()) {
+  let unread = '';
+  if (options.alias !== undefined) {
     const elasticsearch = new ElasticsearchClient(
       elasticsearchConfig(env),
       createLogger('explain', 'error'),
     );
-    const hits = await elasticsearch.search(
-      HISTORY_ALIAS,
-      { term: { gmcReferenceNumber: gmcNumber } },
-      HISTORY_LIMIT,
-    );
-    return {
-      from: 'elasticsearch',
-      where: `the Elasticsearch alias ${HISTORY_ALIAS}`,
-      entries: inOrder(hits.map((hit) => historyEntryOf(hit.source))),
-    };
+    try {
+      const hits = await elasticsearch.search(
+        options.alias,
+        { term: { gmcReferenceNumber: gmcNumber } },
+        HISTORY_LIMIT,
+      );
+      return {
+        from: 'elasticsearch',
+        where: `the Elasticsearch alias ${options.alias}`,
+        entries: inOrder(hits.map((hit) => historyEntryOf(hit.source))),
+      };
+    } catch (error) {
+      unread = ` (the alias ${options.alias} could not be read: ${error instanceof Error ? error.message : String(error)})`;
+    } finally {
+      await elasticsearch.close();
+    }
   }
-  const topic =
-    (topics as Topics & { connectionChanges?: string }).connectionChanges ??
-    'reval.connection-changes'; // until the catalogue has it (helper A)
+  const topic = topics.connectionChanges;
   const { partition, records } = await kafka.recordsOfKey(topic, gmcNumber);
   const entries = [];
   for (const record of records) {
     if (record.value === null) continue;
     entries.push(historyEntryOf((await codecs.decode(record.value)) as EsDocument));
   }
-  return { from: 'topic', where: `${topic} partition ${partition}`, entries: inOrder(entries) };
+  return {
+    from: 'topic',
+    where: `${topic} partition ${partition}${unread}`,
+    entries: inOrder(entries),
+  };
 }

@@ -5,10 +5,15 @@
 // end with none running) agree with `reval evaluate --explain` on NDJSON inputs built here
 // from the rows the test produced; the history shows each change once, in order, with its cause.
 import type { RunningConnections } from '../../processors/connections/processor';
+import { randomUUID } from 'node:crypto';
 import { startFromEnv as startConnections } from '../../processors/connections/runtime';
+import { startFromEnv as startEsSinkFromEnv } from '../../processors/es-sink/runtime';
+import { createElasticsearchClient } from '../../processors/platform/elasticsearch';
+import type { RunningProcessor } from '../../processors/platform/running';
+import { removeViews } from '../support/leftovers';
 import type { DoctorExplanation } from '../../processors/connections/explain';
 import type { ExplainReport } from '../../processors/cli/explain-output';
-import type { Env } from '../../processors/platform/config';
+import { elasticsearchConfig, type Env } from '../../processors/platform/config';
 import { todayIn } from '../../processors/rules/dates';
 import type { DoctorInputs, GmcState } from '../../processors/rules/types';
 import type { SyncedGmcState } from '../../processors/connections/state/gmc-doctor-state';
@@ -85,9 +90,14 @@ describe('reval explain and GET /doctors/{gmcNumber} (real Kafka and registry)',
   let query: Awaited<ReturnType<typeof startQueryServer>>;
   let NOBODY: string;
   const running: RunningConnections[] = [];
+  const sinks: RunningProcessor[] = [];
+
+  const es = createElasticsearchClient(elasticsearchConfig());
+  let prefix: string;
 
   beforeEach(async () => {
-    harness = await createStreamHarness(privateTopicsEnv());
+    prefix = `x${randomUUID().slice(0, 8)}`;
+    harness = await createStreamHarness(privateTopicsEnv(prefix));
     NOBODY = await nobodyListening();
     query = await startQueryServer(() => running.every((processor) => processor.isReady()));
     env = {
@@ -95,16 +105,21 @@ describe('reval explain and GET /doctors/{gmcNumber} (real Kafka and registry)',
       CONNECTIONS_GROUP_ID: `${harness.topics.connections}-group`,
       CONNECTIONS_ADVERTISED_URL: query.url,
       CONNECTIONS_QUERY_TOKEN: TOKEN,
-      // --history from the topic; the Elasticsearch path is the es-sink's test.
+      ES_INDEX_PREFIX: `${prefix}-`,
+      ES_SINK_GROUP_ID: `${prefix}-es-sink`,
+      // --history from the topic unless a case gives Elasticsearch.
       ELASTICSEARCH_URL: '',
     };
   });
 
   afterEach(async () => {
-    for (const processor of running.splice(0)) await processor.stop();
+    for (const processor of [...sinks.splice(0), ...running.splice(0)]) await processor.stop();
     await query.close();
+    await removeViews(es, `${prefix}-`);
     await harness.close();
   });
+
+  afterAll(() => es.close());
 
   async function start(clock: ReturnType<typeof manualClock>) {
     const processor = await startConnections({ env, clock });
@@ -159,6 +174,9 @@ describe('reval explain and GET /doctors/{gmcNumber} (real Kafka and registry)',
     const clock = manualClock('2026-11-25T10:00:00Z');
     await seedDoctorEndingOn(harness, '2026-11-25');
     const processor = await start(clock);
+    const withElasticsearch = { ...env, ELASTICSEARCH_URL: process.env.ELASTICSEARCH_URL };
+    const sink = await startEsSinkFromEnv({ env: withElasticsearch });
+    sinks.push(sink);
     const tis = tisOf('2026-11-25');
 
     // 1. Connects: TIS and then GMC agree on North East.
@@ -290,7 +308,7 @@ describe('reval explain and GET /doctors/{gmcNumber} (real Kafka and registry)',
     expect(dayBefore.body.record).toMatchObject({ connectionStatus: 'CONNECTED' });
 
     // With no instance running, the changelogs give the same answer.
-    running.splice(0);
+    running.splice(running.indexOf(processor), 1);
     await processor.stop();
     const offline: ExplainReport = await explainJson({ ...env, CONNECTIONS_URL: query.url }, GMC, {
       at: '2026-11-26T00:00:05.000Z',
@@ -331,6 +349,12 @@ describe('reval explain and GET /doctors/{gmcNumber} (real Kafka and registry)',
       /History \(\d+ changes?, oldest first, from .*connection-changes partition \d+\)/,
     );
     expect(text).toContain('cause MIDNIGHT');
+    // The same history from the Elasticsearch alias the es-sink keeps.
+    await eventually(async () => {
+      const indexed = await explainJson(withElasticsearch, GMC, { history: true });
+      expect(indexed.history?.from).toBe('elasticsearch');
+      expect(indexed.history?.entries).toEqual(entries);
+    }, 60_000);
   });
 
   it('two instances: each answers its own partitions and redirects to the other for the rest', async () => {

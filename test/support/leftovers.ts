@@ -5,7 +5,12 @@ import { rmSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ElasticsearchClient } from '../../processors/platform/elasticsearch';
 import type { SchemaRegistryCodecs } from '../../processors/platform/registry';
-import { legacyViewNames, viewNames, type ViewNames } from '../../processors/es-sink/views';
+import {
+  historyNames,
+  legacyViewNames,
+  viewNames,
+  type ViewNames,
+} from '../../processors/es-sink/views';
 import type { Client as RawElasticsearch } from '@elastic/elasticsearch';
 
 export interface Leftovers {
@@ -35,6 +40,7 @@ export async function removeLeftovers(run: Leftovers): Promise<Removed> {
     }
     await run.es.deleteIndexTemplate(run.views.template);
     await run.es.deleteIndexTemplate(legacyViewNames(run.views.prefix).template);
+    await run.es.deleteIndexTemplate(historyNames(run.views.prefix).template);
   }
   const kafka = new Kafka({
     clientId: 'reval-test-clean-up',
@@ -63,9 +69,9 @@ export async function removeLeftovers(run: Leftovers): Promise<Removed> {
   return { topics: topics.length, groups: groups.length, indices };
 }
 
-/** Both view sets' generations and templates under a test's index prefix. */
+/** Both view sets' and the history's generations and templates under a test's index prefix. */
 export async function removeViews(es: RawElasticsearch, prefix: string): Promise<void> {
-  for (const views of [viewNames(prefix), legacyViewNames(prefix)]) {
+  for (const views of [viewNames(prefix), legacyViewNames(prefix), historyNames(prefix)]) {
     await es.indices.delete({
       index: views.indexPattern,
       ignore_unavailable: true,

@@ -17,6 +17,8 @@ import {
   type DoctorExplanation,
   type ExplainClients,
 } from '../../connections/explain';
+import { historyOfEnv } from '../../es-sink/view-sets';
+import { topicsOf } from '../../platform/topics';
 import { queryDoctor } from '../connections-client';
 import { UserError } from '../errors';
 import { formatExplainReport, type ExplainReport, type ExplainSource } from '../explain-output';
@@ -102,7 +104,11 @@ export async function runExplain(
       deadLettersOf(kafkaClients('the dead letters need Kafka'), explanation),
     );
     const history = options.history
-      ? await readDoctorHistory(kafkaClients('--history needs Kafka'), gmcNumber)
+      ? await readDoctorHistory(kafkaClients('--history needs Kafka'), gmcNumber, {
+          alias: io.env.ELASTICSEARCH_URL?.trim()
+            ? historyOfEnv(io.env, topicsOf(io.env).connectionChanges).names.master
+            : undefined,
+        })
       : undefined;
     const report: ExplainReport = { source, explanation, deadLetters, history };
     io.stdout.write(
