@@ -14,6 +14,8 @@ export type ExplainSource =
   | { path: 'changelog'; why: string; topic: string; partition: number; offset: string | null };
 
 export interface ExplainReport {
+  /** The local date the rules took as today (REVAL_TIMEZONE). */
+  today: string;
   source: ExplainSource;
   explanation: DoctorExplanation;
   deadLetters: DoctorDeadLetter[] | { notChecked: string };
@@ -84,7 +86,7 @@ export function describeChange(entry: HistoryEntry): string {
 export function formatExplainReport(report: ExplainReport): string {
   const { explanation, deadLetters, history } = report;
   const lines = [
-    `Doctor ${explanation.gmcReferenceNumber}, derived at ${explanation.at}`,
+    `Doctor ${explanation.gmcReferenceNumber}, derived as of ${report.today} (at ${explanation.at})`,
     describeSource(report.source, explanation),
     '',
   ];
@@ -92,7 +94,8 @@ export function formatExplainReport(report: ExplainReport): string {
     lines.push('Record: none (the inputs make no doctor: a tombstone on reval.connections)');
   } else {
     lines.push('Record:');
-    const entries = Object.entries(explanation.record);
+    // The explanation is printed below, a sentence a line.
+    const entries = Object.entries(explanation.record).filter(([key]) => key !== 'explanation');
     const width = Math.max(...entries.map(([key]) => key.length));
     for (const [key, value] of entries) lines.push(`  ${key.padEnd(width)}  ${show(value)}`);
   }

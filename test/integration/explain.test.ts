@@ -223,6 +223,17 @@ describe('reval explain and GET /doctors/{gmcNumber} (real Kafka and registry)',
       offset: expect.stringMatching(/^\d+$/),
       sourcePosition: RUN_1,
     });
+    // Of GMC's record only what the rules read: no fitness-to-practise flags.
+    expect(Object.keys(rowOf(connected, 'gmcDoctors')?.row as object).sort()).toEqual([
+      'designatedBody',
+      'doctorFirstName',
+      'doctorLastName',
+      'existsInGmc',
+      'gmcReferenceNumber',
+      'requestTime',
+      'submissionDate',
+      'underNotice',
+    ]);
     expect(rowOf(connected, 'programmeMembership')?.origin).toMatchObject({
       topic: harness.topics.programmeMembership,
     });

@@ -5,7 +5,8 @@
 // dead letters that name the doctor and, with --history, every change of their status.
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { ConfigError, connectionsUrl, type Env } from '../../platform/config';
+import { ConfigError, connectionsUrl, timeZone, type Env } from '../../platform/config';
+import { todayIn } from '../../rules/dates';
 import {
   deadLettersOf,
   explainFromChangelogs,
@@ -110,7 +111,8 @@ export async function runExplain(
             : undefined,
         })
       : undefined;
-    const report: ExplainReport = { source, explanation, deadLetters, history };
+    const today = todayIn(new Date(explanation.at), timeZone(io.env));
+    const report: ExplainReport = { today, source, explanation, deadLetters, history };
     io.stdout.write(
       options.json ? `${JSON.stringify(report, null, 2)}\n` : formatExplainReport(report),
     );
