@@ -73,6 +73,15 @@ const gmcState = (designatedBody: string, requestTime: string): SyncedGmcState =
   requestTime: new Date(requestTime),
 });
 
+/** The NDJSON line `reval evaluate` takes: the seeded TIS rows and this GMC state. */
+const inputsWith = (state: SyncedGmcState, endDate = '2026-11-25'): DoctorInputs => ({
+  gmcReferenceNumber: GMC,
+  tis: tisOf(endDate),
+  gmc: gmcInput(state),
+  exceptionLog: null,
+  revalidation: null,
+});
+
 const gmcInput = (state: SyncedGmcState): GmcState => ({
   designatedBody: state.designatedBody,
   existsInGmc: true,
@@ -167,6 +176,19 @@ describe('reval explain and GET /doctors/{gmcNumber} (real Kafka and registry)',
     }, 30_000);
   }
 
+  /** A GMC sync run's record of the doctor on gmc.doctors. */
+  const publishGmcState = async (
+    state: SyncedGmcState,
+    runId: `${string}-${string}-${string}-${string}-${string}`,
+  ) =>
+    harness.produce([
+      {
+        topic: harness.topics.gmcDoctors,
+        key: GMC,
+        value: await harness.codecs.encode('gmcDoctor', gmcDoctorRecord(state, runId)),
+      },
+    ]);
+
   const rowOf = (answer: DoctorExplanation, source: string) =>
     answer.rows.find((row) => row.source === source);
 
@@ -177,28 +199,12 @@ describe('reval explain and GET /doctors/{gmcNumber} (real Kafka and registry)',
     const withElasticsearch = { ...env, ELASTICSEARCH_URL: process.env.ELASTICSEARCH_URL };
     const sink = await startEsSinkFromEnv({ env: withElasticsearch });
     sinks.push(sink);
-    const tis = tisOf('2026-11-25');
 
     // 1. Connects: TIS and then GMC agree on North East.
     const first = gmcState('1-1RSSQ1B', '2026-11-25T02:00:00Z');
-    await harness.produce([
-      {
-        topic: harness.topics.gmcDoctors,
-        key: GMC,
-        value: await harness.codecs.encode('gmcDoctor', gmcDoctorRecord(first, RUN_1)),
-      },
-    ]);
+    await publishGmcState(first, RUN_1);
     const connectedAt = '2026-11-25T10:00:00.000Z';
-    const connected = await expectAgreement(
-      {
-        gmcReferenceNumber: GMC,
-        tis,
-        gmc: gmcInput(first),
-        exceptionLog: null,
-        revalidation: null,
-      },
-      connectedAt,
-    );
+    const connected = await expectAgreement(inputsWith(first), connectedAt);
     expect(connected.record).toMatchObject({
       connectionStatus: 'CONNECTED',
       designatedBody: '1-1RSSQ1B',
@@ -240,24 +246,9 @@ describe('reval explain and GET /doctors/{gmcNumber} (real Kafka and registry)',
 
     // 2. A GMC sync moves the doctor to Yorkshire: a discrepancy with TIS.
     const moved = gmcState('1-1RSG4X0', '2026-11-25T11:00:00Z');
-    await harness.produce([
-      {
-        topic: harness.topics.gmcDoctors,
-        key: GMC,
-        value: await harness.codecs.encode('gmcDoctor', gmcDoctorRecord(moved, RUN_2)),
-      },
-    ]);
+    await publishGmcState(moved, RUN_2);
     clock.set('2026-11-25T12:00:00Z');
-    const movedAnswer = await expectAgreement(
-      {
-        gmcReferenceNumber: GMC,
-        tis,
-        gmc: gmcInput(moved),
-        exceptionLog: null,
-        revalidation: null,
-      },
-      '2026-11-25T12:00:00.000Z',
-    );
+    const movedAnswer = await expectAgreement(inputsWith(moved), '2026-11-25T12:00:00.000Z');
     expect(movedAnswer.record).toMatchObject({ designatedBody: '1-1RSG4X0' });
     expect(movedAnswer.record?.discrepancy).not.toBeNull();
     expect(rowOf(movedAnswer, 'gmcDoctors')?.origin?.sourcePosition).toBe(RUN_2);
@@ -270,16 +261,7 @@ describe('reval explain and GET /doctors/{gmcNumber} (real Kafka and registry)',
       }),
     );
     await eventually(async () => expect(await harness.readAll(harness.topics.dlq)).toHaveLength(1));
-    const afterLetter = await expectAgreement(
-      {
-        gmcReferenceNumber: GMC,
-        tis,
-        gmc: gmcInput(moved),
-        exceptionLog: null,
-        revalidation: null,
-      },
-      '2026-11-25T12:00:00.000Z',
-    );
+    const afterLetter = await expectAgreement(inputsWith(moved), '2026-11-25T12:00:00.000Z');
     expect(afterLetter.record?.version).toBe(versionBefore);
     const lettered = await explainJson({ ...env, CONNECTIONS_URL: query.url }, GMC, {
       at: '2026-11-25T12:00:00.000Z',
@@ -298,16 +280,7 @@ describe('reval explain and GET /doctors/{gmcNumber} (real Kafka and registry)',
     // 4. Midnight: the programme ended yesterday.
     clock.set('2026-11-26T00:00:05Z');
     await processor.reevaluateDue();
-    const ended = await expectAgreement(
-      {
-        gmcReferenceNumber: GMC,
-        tis,
-        gmc: gmcInput(moved),
-        exceptionLog: null,
-        revalidation: null,
-      },
-      '2026-11-26T00:00:05.000Z',
-    );
+    const ended = await expectAgreement(inputsWith(moved), '2026-11-26T00:00:05.000Z');
     expect(ended.record).toMatchObject({
       connectionStatus: 'DISCONNECTED',
       connectionReason: 'PROGRAMME_ENDED',

@@ -36,8 +36,6 @@ export async function nobodyListening(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-const toJson = <T>(value: unknown): T => JSON.parse(JSON.stringify(value)) as T;
-
 export async function getDoctor(
   url: string,
   gmcNumber: string,
@@ -51,17 +49,12 @@ export async function getDoctor(
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** `reval explain --json`, its printed JSON parsed. */
-export async function explainJson(
-  env: Env,
-  gmcNumber: string,
-  options: ExplainOptions,
-): Promise<ExplainReport> {
-  const stdout = new PassThrough();
+/** A stream to print to, and what was printed. */
+function captured(): { stream: PassThrough; text(): string } {
+  const stream = new PassThrough();
   const chunks: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  await runExplain(gmcNumber, { ...options, json: true }, { stdout, env, clock: () => new Date() });
-  return toJson<ExplainReport>(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
 }
 
 /** `reval explain` as a person reads it. */
@@ -70,11 +63,18 @@ export async function explainText(
   gmcNumber: string,
   options: ExplainOptions,
 ): Promise<string> {
-  const stdout = new PassThrough();
-  const chunks: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  await runExplain(gmcNumber, options, { stdout, env, clock: () => new Date() });
-  return Buffer.concat(chunks).toString('utf8');
+  const stdout = captured();
+  await runExplain(gmcNumber, options, { stdout: stdout.stream, env, clock: () => new Date() });
+  return stdout.text();
+}
+
+/** `reval explain --json`, its printed JSON parsed. */
+export async function explainJson(
+  env: Env,
+  gmcNumber: string,
+  options: ExplainOptions,
+): Promise<ExplainReport> {
+  return JSON.parse(await explainText(env, gmcNumber, { ...options, json: true })) as ExplainReport;
 }
 
 /** `reval evaluate --explain --now <at>` on one NDJSON line. */
@@ -83,23 +83,18 @@ export async function evaluateJson(
   inputs: DoctorInputs,
   at: string,
 ): Promise<Record<string, unknown> & { explanation: string }> {
-  const stdout = new PassThrough();
-  const chunks: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const stderr = new PassThrough();
+  const stdout = captured();
+  const stderr = captured();
   const summary = await runEvaluate(
     { explain: true, now: at },
     {
       stdin: Readable.from([`${JSON.stringify(inputs)}\n`]),
-      stdout,
-      stderr,
+      stdout: stdout.stream,
+      stderr: stderr.stream,
       env,
       clock: () => new Date(),
     },
   );
-  if (summary.badLines > 0)
-    throw new Error(`evaluate refused the inputs: ${String(stderr.read())}`);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> & {
-    explanation: string;
-  };
+  if (summary.badLines > 0) throw new Error(`evaluate refused the inputs: ${stderr.text()}`);
+  return JSON.parse(stdout.text()) as Record<string, unknown> & { explanation: string };
 }
