@@ -324,6 +324,11 @@ export function connectionsConfig(env: Env = process.env): ConnectionsConfig {
   };
 }
 
+/** An http(s) URL: where redirects point and clients connect. */
+const httpUrl = url.refine((text) => /^https?:\/\//i.test(text), {
+  message: 'expected an http:// or https:// URL such as http://conn-1.internal:9464',
+});
+
 /** Interactive queries of the connections state (GET /doctors/{gmcNumber}, `reval explain`). */
 export interface ConnectionsQueryConfig {
   /** Where other instances and clients reach this instance's metrics port. */
@@ -335,7 +340,7 @@ export interface ConnectionsQueryConfig {
 export function connectionsQueryConfig(env: Env = process.env): ConnectionsQueryConfig {
   return {
     advertisedUrl:
-      read(env, 'CONNECTIONS_ADVERTISED_URL', url.optional())?.replace(/\/+$/, '') ??
+      read(env, 'CONNECTIONS_ADVERTISED_URL', httpUrl.optional())?.replace(/\/+$/, '') ??
       `http://${hostname()}:${metricsPort(env)}`,
     token: read(
       env,
@@ -347,7 +352,7 @@ export function connectionsQueryConfig(env: Env = process.env): ConnectionsQuery
 
 /** Where `reval explain` asks a running connections instance (its metrics port). */
 export function connectionsUrl(env: Env = process.env): string {
-  return (read(env, 'CONNECTIONS_URL', url.optional()) ?? 'http://127.0.0.1:9464').replace(
+  return (read(env, 'CONNECTIONS_URL', httpUrl.optional()) ?? 'http://127.0.0.1:9464').replace(
     /\/+$/,
     '',
   );
