@@ -98,6 +98,20 @@ export interface CauseOfChange {
   sourceTime: Date | null;
 }
 
+/** The cause of a change no input row made (midnight, a programme edit, a task's start). */
+export function rowlessCause(kind: CauseKind): CauseOfChange {
+  return {
+    kind,
+    source: null,
+    key: null,
+    topic: null,
+    partition: null,
+    offset: null,
+    sourcePosition: null,
+    sourceTime: null,
+  };
+}
+
 /** A value of reval.connection-changes: no names or other personal data beyond the number. */
 export interface ConnectionChange {
   gmcReferenceNumber: string;

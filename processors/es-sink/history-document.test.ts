@@ -3,7 +3,11 @@
 // history index holds.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConnectionChange, StatusSnapshot } from '../connections/connection-record';
+import {
+  rowlessCause,
+  type ConnectionChange,
+  type StatusSnapshot,
+} from '../connections/connection-record';
 import { HISTORY_MAPPINGS, toHistoryAction } from './history-document';
 
 const golden = JSON.parse(
@@ -35,16 +39,7 @@ const inputs: Record<string, { key: string; value: ConnectionChange }> = {
         designatedBody: '1-1RSG4X0',
         tcsDesignatedBody: null,
       },
-      cause: {
-        kind: 'MIDNIGHT',
-        source: null,
-        key: null,
-        topic: null,
-        partition: null,
-        offset: null,
-        sourcePosition: null,
-        sourceTime: null,
-      },
+      cause: rowlessCause('MIDNIGHT'),
     },
   },
   'first appearance, caused by a placement read from the binlog': {

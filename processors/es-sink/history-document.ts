@@ -2,22 +2,16 @@
 // history index (`connectionhistory`). Its id is `<gmc>-<version>` and its external version is
 // the record's version, so a replayed change finds itself already there: each change is
 // indexed once, however often the topic is read.
-import type {
-  CauseOfChange,
-  ConnectionChange,
-  StatusSnapshot,
+import {
+  statusSnapshot,
+  type CauseOfChange,
+  type ConnectionChange,
+  type StatusSnapshot,
 } from '../connections/connection-record';
 import { err, ok, type Result } from '../platform/result';
 import type { SinkAction } from './doctor-document';
 
-export type HistoryStatus = {
-  connectionStatus: string;
-  connectionReason: string | null;
-  exceptionReasons: string[];
-  discrepancy: string | null;
-  designatedBody: string | null;
-  tcsDesignatedBody: string | null;
-};
+export type HistoryStatus = StatusSnapshot;
 
 // Type aliases, not interfaces: a bulk document must be indexable by field name.
 export type HistoryDocument = {
@@ -57,8 +51,8 @@ export function toHistoryAction(
       gmcReferenceNumber: key,
       version,
       time: time.toISOString(),
-      before: statusOf(change.before ?? null),
-      after: statusOf(change.after ?? null),
+      before: change.before ? statusSnapshot(change.before) : null,
+      after: change.after ? statusSnapshot(change.after) : null,
       cause: {
         kind: cause.kind,
         source: cause.source ?? null,
@@ -71,18 +65,6 @@ export function toHistoryAction(
       },
     },
   });
-}
-
-function statusOf(snapshot: StatusSnapshot | null): HistoryStatus | null {
-  if (snapshot === null) return null;
-  return {
-    connectionStatus: snapshot.connectionStatus,
-    connectionReason: snapshot.connectionReason ?? null,
-    exceptionReasons: [...(snapshot.exceptionReasons ?? [])],
-    discrepancy: snapshot.discrepancy ?? null,
-    designatedBody: snapshot.designatedBody ?? null,
-    tcsDesignatedBody: snapshot.tcsDesignatedBody ?? null,
-  };
 }
 
 const keyword = { type: 'keyword' } as const;

@@ -28,7 +28,7 @@ import {
   createStreamHarness,
   eventually,
   manualClock,
-  privateTopicsEnv,
+  privatePipelineEnv,
   type ManualClock,
   type StreamHarness,
 } from '../support/stream-harness';
@@ -44,14 +44,7 @@ describe('the pipeline, end to end', () => {
   const es = createElasticsearchClient(elasticsearchConfig());
 
   beforeEach(async () => {
-    const prefix = `e2e${Math.random().toString(36).slice(2, 8)}`;
-    env = {
-      ...privateTopicsEnv(prefix),
-      ES_INDEX_PREFIX: `${prefix}-`,
-      ES_SINK_GROUP_ID: `${prefix}-es-sink`,
-      CONNECTIONS_GROUP_ID: `${prefix}-connections`,
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    };
+    env = privatePipelineEnv('e2e');
     harness = await createStreamHarness(env);
   });
 

@@ -201,7 +201,7 @@ describeWithServices('reval rebuild', () => {
 
     const output = await runCli(h, ['rebuild', '--keep-old']);
     expect(output).toMatch(
-      /rebuilt .*reval-doctors-v2 and .*masterdoctorindex-v2 from .*: 52 records/,
+      /rebuilt .*reval-doctors-v2, .*masterdoctorindex-v2 and .*connectionhistory-v2 from .*: 52 records/,
     );
     expect(output).toMatch(/kept \(--keep-old\)/);
     expect(await indexedVersions(h.views.master)).toEqual(expectedVersions());
@@ -295,6 +295,7 @@ describeWithServices('reval rebuild', () => {
 async function runCli(h: EsSinkHarness, args: string[]): Promise<string> {
   const overrides: Record<string, string> = {
     TOPIC_CONNECTIONS: h.topics.connections,
+    TOPIC_CONNECTION_CHANGES: h.topics.connectionChanges,
     TOPIC_DLQ: h.topics.dlq,
     ES_INDEX_PREFIX: h.views.prefix,
     LOG_LEVEL: 'warn',

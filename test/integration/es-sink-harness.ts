@@ -19,6 +19,7 @@ import type { RunningProcessor as RunningEsSink } from '../../processors/platfor
 import { viewSetsOf, type ViewSet } from '../../processors/es-sink/view-sets';
 import {
   allAliases,
+  historyNames,
   legacyViewNames,
   viewNames,
   type ViewNames,
@@ -81,6 +82,7 @@ export class EsSinkHarness {
     this.topics = {
       ...defaultTopics(),
       connections: `es-${this.id}.reval.connections`,
+      connectionChanges: `es-${this.id}.reval.connection-changes`,
       dlq: `es-${this.id}.reval.dlq`,
     };
     this.codecs = new SchemaRegistryCodecs(registryConfig(), this.topics);
@@ -97,6 +99,8 @@ export class EsSinkHarness {
   async setUp(partitions = 3): Promise<void> {
     await this.kafka.ensureTopics([
       { topic: this.topics.connections, compacted: true, partitions },
+      // Read by a sink or rebuild the command line starts (it keeps the history).
+      { topic: this.topics.connectionChanges, compacted: false, partitions },
       { topic: this.topics.dlq, compacted: false },
     ]);
     this.producer = await this.kafka.createProducer();
@@ -184,7 +188,12 @@ export class EsSinkHarness {
     }
     await this.es.deleteIndexTemplate(this.views.template);
     await this.es.deleteIndexTemplate(this.legacyViews.template);
-    await this.kafka.deleteTopics([this.topics.connections, this.topics.dlq]);
+    await this.es.deleteIndexTemplate(historyNames(this.views.prefix).template);
+    await this.kafka.deleteTopics([
+      this.topics.connections,
+      this.topics.connectionChanges,
+      this.topics.dlq,
+    ]);
     for (const name of ['connection', 'deadLetter'] as const) {
       await this.codecs.deleteSubject(this.codecs.subjectOf(name)).catch(() => undefined);
     }

@@ -54,6 +54,21 @@ export function privateTopicsEnv(
   return env;
 }
 
+/**
+ * The environment of a whole-pipeline test: private topics (`privateTopicsEnv`), and an index
+ * prefix and consumer groups of its own, all named `<stem><random>`.
+ */
+export function privatePipelineEnv(stem: string): Env {
+  const prefix = `${stem}${Math.random().toString(36).slice(2, 8)}`;
+  return {
+    ...privateTopicsEnv(prefix),
+    ES_INDEX_PREFIX: `${prefix}-`,
+    ES_SINK_GROUP_ID: `${prefix}-es-sink`,
+    CONNECTIONS_GROUP_ID: `${prefix}-connections`,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+}
+
 /** The prefix `privateTopicsEnv` gave this environment's topics, if it came from there. */
 function privatePrefixOf(env: Env): string | undefined {
   const suffix = `.${DEFAULT_TOPICS.connections}`;

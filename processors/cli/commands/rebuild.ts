@@ -67,7 +67,7 @@ function describe(report: RebuildReport): string {
   const rate = report.seconds > 0 ? Math.round(report.records / report.seconds) : report.records;
   const kept = report.previousIndexDeleted ? 'deleted' : 'kept (--keep-old)';
   return [
-    `rebuilt ${report.generations.map((g) => g.index).join(', ')} from ${report.topic}: ${report.records} records in ${report.seconds.toFixed(1)} s (${rate} records/s)`,
+    `rebuilt ${listed(report.generations.map((g) => g.index))} from ${report.topic}: ${report.records} records in ${report.seconds.toFixed(1)} s (${rate} records/s)`,
     `  indexed ${report.indexed}, deleted ${report.deleted}, superseded ${report.superseded}, dead-lettered ${report.deadLettered}`,
     ...(report.history
       ? [
@@ -83,4 +83,9 @@ function describe(report: RebuildReport): string {
     ),
     '',
   ].join('\n');
+}
+
+/** "a", "a and b", "a, b and c". */
+function listed(items: string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }

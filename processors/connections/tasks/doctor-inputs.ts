@@ -31,7 +31,7 @@ export function inputsOfDoctor(
 ): { inputs: DoctorInputs | null; rows: ExplainedRow[] } {
   const person = chosenPerson(state);
   return {
-    inputs: doctorInputs(gmcNumber, state, person, settings.programmes),
+    inputs: doctorInputs(gmcNumber, state, settings),
     rows: [
       ...(person ? personRows(gmcNumber, person, settings.programmes) : []),
       ...doctorRows(gmcNumber, state),
@@ -39,12 +39,13 @@ export function inputsOfDoctor(
   };
 }
 
-function doctorInputs(
+/** The inputs alone, as the doctors stage derives from them (it needs no row list). */
+export function doctorInputs(
   gmcReferenceNumber: string,
   state: DoctorState,
-  person: TisPersonRecord | undefined,
-  programmes: ReadonlyMap<number, ProgrammeRow>,
+  { programmes }: Pick<DoctorsSettings, 'programmes'>,
 ): DoctorInputs | null {
+  const person = chosenPerson(state);
   const tis = person ? tisPersonOf(person, programmes) : null;
   const copy = state.copy?.row ?? undefined;
   if (!tis && !state.sync && !copy) return null;

@@ -31,7 +31,7 @@ import {
 } from '../sources';
 import { newerSyncState, type SyncedGmcState } from '../state/gmc-doctor-state';
 import { SINKS } from './source-tables';
-import { inputsOfDoctor, originKey } from './doctor-inputs';
+import { doctorInputs, originKey } from './doctor-inputs';
 import {
   causeOf,
   changeRecord,
@@ -217,7 +217,7 @@ export function reconcileDoctor(
 ): void {
   if (!state) return;
   const now = context.now();
-  const { inputs } = inputsOfDoctor(gmc, state, settings);
+  const inputs = doctorInputs(gmc, state, settings);
   const known = state.emitted;
   const cause = () => causeOf(state.cause, kind);
   if (!inputs) {

@@ -2,6 +2,7 @@
 // it (`statusSince`) and to write each change of it to reval.connection-changes with its
 // cause. Pure: the stage hands in what it derived and forwards what comes out.
 import {
+  rowlessCause,
   snapshotChanged,
   statusMoved,
   statusSnapshot,
@@ -76,7 +77,7 @@ export function changeRecord(
  * task's start).
  */
 export function causeOf(pending: PendingCause | undefined, kind: CauseKind): CauseOfChange {
-  if (!pending) return { ...NO_ROW, kind };
+  if (!pending) return rowlessCause(kind);
   const { origin } = pending;
   return {
     kind: 'INPUT',
@@ -89,13 +90,3 @@ export function causeOf(pending: PendingCause | undefined, kind: CauseKind): Cau
     sourceTime: origin?.sourceTime ? new Date(origin.sourceTime) : null,
   };
 }
-
-const NO_ROW = {
-  source: null,
-  key: null,
-  topic: null,
-  partition: null,
-  offset: null,
-  sourcePosition: null,
-  sourceTime: null,
-} as const;
