@@ -173,8 +173,8 @@ export function register(program: Command): void {
     .command('explain')
     .argument('<gmc-number>', "the doctor's GMC reference number, e.g. 7000001")
     .description(
-      "Explain a doctor's connection status from the live connections state: the record, the\n" +
-        'rule that decided each field, and the input rows (with their Kafka and source positions)',
+      "Explain a doctor's connection status from the live connections state: the record, the rule " +
+        'that decided each field, and the input rows with their Kafka and source positions',
     )
     .option(
       '--at <instant>',
