@@ -77,3 +77,31 @@ describe('connection schema: the revalidation fields', () => {
     expect(Object.keys(old).filter((field) => ADDED.includes(field))).toEqual([]);
   });
 });
+
+describe('connection schema: the explanation and statusSince (version 3)', () => {
+  const withoutThem = parseAvroSchema({
+    ...currentSchema,
+    fields: currentSchema.fields.filter(
+      (field) => !['explanation', 'statusSince'].includes(field.name),
+    ),
+  } as Schema);
+
+  test('a record written before them reads with them null', () => {
+    const old = withoutThem.toBuffer(record);
+    expect(current.fromBuffer(old, current.createResolver(withoutThem))).toMatchObject({
+      ...record,
+      explanation: null,
+      statusSince: null,
+    });
+  });
+
+  test('a current record round-trips, statusSince to the millisecond', () => {
+    const full = {
+      ...record,
+      explanation:
+        'connectionStatus DISCONNECTED, connectionReason NOT_IN_TIS: there is no TIS person.',
+      statusSince: new Date('2026-11-24T02:00:00.123Z'),
+    };
+    expect(current.fromBuffer(current.toBuffer(full))).toMatchObject(full);
+  });
+});

@@ -16,6 +16,7 @@ import {
 } from '../../processors/es-sink/runtime';
 import { historyNames, viewNames } from '../../processors/es-sink/views';
 import { elasticsearchConfig, type Env } from '../../processors/platform/config';
+import { DLQ_HEADERS } from '../../processors/platform/dead-letters';
 import {
   createElasticsearchClient,
   ElasticsearchClient,
@@ -260,5 +261,29 @@ describe('status history (real Kafka, registry and Elasticsearch)', () => {
     }
     expect(await historyDocuments(GMC)).toEqual(filed);
     expect(await doctorDocument(GMC)).toMatchObject({ statusSince: MIDNIGHT });
+  });
+
+  it('a change record the es-sink cannot read goes to the dead-letter topic, and the rest is filed', async () => {
+    await runSink();
+    await harness.produce([
+      {
+        topic: harness.topics.connectionChanges,
+        key: '7000099',
+        value: Buffer.from('{"not":"avro"}'),
+      },
+    ]);
+    await aDoctorWhoseStatusChangesTwice();
+    await waitUntilViewsCaughtUp(env, 60_000);
+    const letters = await harness.readAll(harness.topics.dlq);
+    expect(letters.map((letter) => letter.headers[DLQ_HEADERS.topic]?.toString())).toEqual([
+      harness.topics.connectionChanges,
+    ]);
+    expect(letters[0].headers[DLQ_HEADERS.reason]?.toString()).toMatch(
+      /^cannot decode the Avro value/,
+    );
+    const changes = await changesOf(GMC);
+    expect((await historyDocuments(GMC)).map(({ id }) => id)).toEqual(
+      changes.map(({ version }) => `${GMC}-${version}`).sort(),
+    );
   });
 });

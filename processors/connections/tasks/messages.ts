@@ -1,7 +1,7 @@
 // The records on the connections repartition topics: one row change each, keyed by the entity
 // the next stage joins on (programme membership uuid, person id, GMC number). `key` names the
 // row inside that entity; `position` is the row's place in its source's history, for the
-// next stage's duplicate and reordering guard.
+// next stage's duplicate and reordering guard; `origin` is where the change was read (provenance).
 import type { SyncedGmcState } from '../state/gmc-doctor-state';
 import type {
   ConnectionLogRow,
@@ -23,7 +23,11 @@ export interface InputOrigin {
   topic: string;
   partition: number;
   offset: string;
-  /** The source's own position (binlog file/pos, Mongo resume token, GMC sync run id), or null. */
+  /**
+   * The source's own position, or null: MySQL `<binlog file>:<pos>`, MongoDB the cluster time
+   * `<seconds>:<ord>` (the Debezium source block carries no resume token), gmc.doctors the sync
+   * run id.
+   */
   sourcePosition: string | null;
   /** When the source made the change (Debezium source ts_ms, GMC sync time), ISO 8601, or null. */
   sourceTime: string | null;
