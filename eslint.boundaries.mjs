@@ -36,6 +36,7 @@ const ENTRY_FILES = {
     'topology.ts', // views-caught-up: the topology's consumer groups
     'recompute.ts', // reval rebuild --recompute
     'sources/changes.ts', // reval connectors: the CDC source names
+    'explain.ts', // reval explain: the changelog, dead-letter and history reads, the answer's shape
   ],
   'es-sink': [
     'runtime.ts',

@@ -228,6 +228,8 @@ function printSummary(
   }
   out(`  metrics         http://127.0.0.1:${metricsPort(env)}/metrics  (/healthz, /readyz)`);
   out(`  fake GMC        ${gmcUrl}`);
+  const example = String(views.examples[0]?.gmcReferenceNumber ?? '1000001');
+  out(`  why this doctor npx reval explain ${example}   (--history: since when)`);
   out('  explain a rule  npx reval evaluate --help');
   out('  rebuild views   npx reval rebuild');
   out();

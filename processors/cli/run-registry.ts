@@ -55,6 +55,7 @@ export async function startAll(
   }
   return {
     isReady: () => running.every((processor) => processor.isReady?.() ?? true),
+    routes: running.flatMap((processor) => processor.routes ?? []),
     stop: async () => {
       for (const processor of [...running].reverse()) await processor.stop();
     },

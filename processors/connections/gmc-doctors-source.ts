@@ -3,7 +3,7 @@ import type { KafkaRecord } from '../platform/kafka';
 import type { SchemaRegistryCodecs } from '../platform/registry';
 import { ok, type Refusal, type Result } from '../platform/result';
 import { decodeGmcDoctorsRecord } from '../gmc-fetch/gmc-doctors';
-import type { GmcChange } from './state/gmc-doctor-state';
+import { syncedStateOf, type GmcChange } from './state/gmc-doctor-state';
 
 export async function decodeGmcDoctor(
   record: KafkaRecord,
@@ -19,7 +19,7 @@ export async function decodeGmcDoctor(
           source: 'gmcDoctors',
           key,
           op: 'upsert',
-          row: state,
+          row: syncedStateOf(state),
           sourcePosition: state.runId,
           sourceTime: state.requestTime.toISOString(),
         },

@@ -7,8 +7,10 @@
 //   tcs.tcs.Programme ─► global table (every instance) ─► re-derive the programme's doctors
 //   clock: a new date ─► re-derive the doctors whose next re-evaluation date has come
 //   anything unreadable ─► reval.dlq
+//   GET /doctors/{gmcNumber} on the metrics port ─► the doctors store (interactive query)
 import type { DeadLetterQueue } from '../platform/dead-letters';
 import type { DesignatedBodyMap } from '../rules/designated-body';
+import type { ConnectionsQueryConfig } from '../platform/config';
 import type { KafkaClient, MessageProducer } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
 import { countInvalidGmcNumber } from '../platform/metrics';
@@ -19,6 +21,8 @@ import { stateBackend } from '../streams/backend';
 import { StreamsRuntime } from '../streams/kafka-runtime';
 import { watchForNewDate, type Clock } from './midnight';
 import { followProgrammes } from './programme-table';
+import { doctorRoute } from './queries/doctor-route';
+import { lookupDoctor } from './queries/lookup';
 import type { ProgrammeRow } from './sources';
 import { reconcileProgramme, reevaluateDue, type DoctorsSettings } from './tasks/doctors';
 import { connectionsTopology, STAGES } from './topology';
@@ -44,6 +48,8 @@ export interface ConnectionsDeps {
     designatedBodies: DesignatedBodyMap;
     /** How often the date is checked for the midnight re-evaluation. */
     reevaluationCheckMs: number;
+    /** GET /doctors/{gmcNumber}: this instance's advertised URL and the query token. */
+    query: ConnectionsQueryConfig;
   };
 }
 
@@ -90,6 +96,7 @@ export async function start(deps: ConnectionsDeps): Promise<RunningConnections> 
     stateDir: settings.stateDir,
     logger,
     now: () => clock.now(),
+    advertisedUrl: settings.query.advertisedUrl,
     // An edit made while a task was stopped or elsewhere is caught when the task starts.
     afterRestore: (sub, context) => {
       if (sub.name !== STAGES.doctors) return;
@@ -126,6 +133,14 @@ export async function start(deps: ConnectionsDeps): Promise<RunningConnections> 
 
   return {
     isReady: () => runtime.isReady(),
+    routes: [
+      doctorRoute({
+        lookup: (gmcNumber, at) => lookupDoctor(runtime, gmcNumber, at, doctors),
+        token: settings.query.token,
+        logger,
+        now: () => clock.now(),
+      }),
+    ],
     reevaluateDue: reevaluate,
     storeSizes: () => runtime.storeSizes(),
     stateReport: () => ({

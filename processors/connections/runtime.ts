@@ -1,7 +1,7 @@
 // The connections processor's dependencies from the environment: every setting is read and
 // checked first (a bad one fails naming its variable before anything connects), then the
 // clients are connected and the topics it touches created as the catalogue says.
-import { connectionsConfig, timeZone } from '../platform/config';
+import { connectionsConfig, connectionsQueryConfig, timeZone } from '../platform/config';
 import { openDeadLetteringClients, withClients } from '../platform/clients';
 import { loadDesignatedBodies } from '../platform/designated-bodies';
 import { launch, type OpenedRuntime, type RuntimeOptions } from '../platform/running';
@@ -24,6 +24,7 @@ export async function openRuntime(
   const env = options.env ?? process.env;
   const connections = connectionsConfig(env);
   const zone = timeZone(env);
+  const query = connectionsQueryConfig(env);
   const designatedBodies = loadDesignatedBodies(env);
   const clients = await openDeadLetteringClients(env, {
     processor: options.processor ?? PROCESSOR,
@@ -44,6 +45,7 @@ export async function openRuntime(
         timeZone: zone,
         designatedBodies,
         reevaluationCheckMs: options.reevaluationCheckMs ?? 30_000,
+        query,
       },
     };
   });

@@ -1,7 +1,7 @@
 // `reval dlq replay`: after a fix, send dead letters back to the topics they came from, with
 // their original key, value and headers, so the processors read them again as if new. The
 // processors' writes are idempotent, so replaying a letter twice does no harm.
-import type { DeadLetter } from '../platform/dead-letters';
+import { isDeadLetter, type DeadLetter } from '../platform/dead-letters';
 import { isInstant, isLocalDate } from '../rules/dates';
 import {
   rangesOf,
@@ -41,17 +41,6 @@ export interface ReplayDependencies {
   kafka: Pick<KafkaClient, 'readToEnd' | 'endOffsets' | 'partitionCount' | 'createProducer'>;
   codecs: Pick<SchemaRegistryCodecs, 'decode'>;
   dlqTopic: string;
-}
-
-function isDeadLetter(value: unknown): value is DeadLetter {
-  const letter = value as Partial<DeadLetter> | null;
-  return (
-    typeof letter?.sourceTopic === 'string' &&
-    typeof letter.sourcePartition === 'number' &&
-    letter.failedAt instanceof Date &&
-    (letter.key === null || Buffer.isBuffer(letter.key)) &&
-    (letter.value === null || Buffer.isBuffer(letter.value))
-  );
 }
 
 export function matches(letter: DeadLetter, filter: ReplayFilter): boolean {

@@ -1,7 +1,7 @@
 // Configuration from environment variables, validated per service when a command needs it,
 // so that a bad value fails at start with a message naming the variable. That
 // message never holds a secret: `read` shows a SECRET_VARIABLES value as "(hidden)".
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -23,6 +23,7 @@ export const SECRET_VARIABLES = [
   'ELASTICSEARCH_PASSWORD',
   'ELASTICSEARCH_API_KEY',
   'MONGODB_URI',
+  'CONNECTIONS_QUERY_TOKEN',
 ] as const;
 
 function read<T extends z.ZodType>(env: Env, name: string, schema: T): z.infer<T> {
@@ -321,6 +322,40 @@ export function connectionsConfig(env: Env = process.env): ConnectionsConfig {
       ) ?? 'reval-connections',
     stateDir: stateDir(env),
   };
+}
+
+/** An http(s) URL: where redirects point and clients connect. */
+const httpUrl = url.refine((text) => /^https?:\/\//i.test(text), {
+  message: 'expected an http:// or https:// URL such as http://conn-1.internal:9464',
+});
+
+/** Interactive queries of the connections state (GET /doctors/{gmcNumber}, `reval explain`). */
+export interface ConnectionsQueryConfig {
+  /** Where other instances and clients reach this instance's metrics port. */
+  advertisedUrl: string;
+  /** When set, a query must carry `Authorization: Bearer <token>`. A secret. */
+  token: string | undefined;
+}
+
+export function connectionsQueryConfig(env: Env = process.env): ConnectionsQueryConfig {
+  return {
+    advertisedUrl:
+      read(env, 'CONNECTIONS_ADVERTISED_URL', httpUrl.optional())?.replace(/\/+$/, '') ??
+      `http://${hostname()}:${metricsPort(env)}`,
+    token: read(
+      env,
+      'CONNECTIONS_QUERY_TOKEN',
+      z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
+    ),
+  };
+}
+
+/** Where `reval explain` asks a running connections instance (its metrics port). */
+export function connectionsUrl(env: Env = process.env): string {
+  return (read(env, 'CONNECTIONS_URL', httpUrl.optional()) ?? 'http://127.0.0.1:9464').replace(
+    /\/+$/,
+    '',
+  );
 }
 
 /** A topic's retention in milliseconds: a whole number above 0, or -1 for "keep forever". */

@@ -28,6 +28,18 @@ export interface DeadLetter {
   headers: Record<string, Buffer>;
 }
 
+/** Whether a decoded dead-letter value has the shape of a letter. */
+export function isDeadLetter(value: unknown): value is DeadLetter {
+  const letter = value as Partial<DeadLetter> | null;
+  return (
+    typeof letter?.sourceTopic === 'string' &&
+    typeof letter.sourcePartition === 'number' &&
+    letter.failedAt instanceof Date &&
+    (letter.key === null || Buffer.isBuffer(letter.key)) &&
+    (letter.value === null || Buffer.isBuffer(letter.value))
+  );
+}
+
 /** What makes two letters the same: the source record's place and the reason. */
 export function deadLetterIdentity(
   topic: string,

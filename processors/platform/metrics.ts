@@ -1,6 +1,6 @@
 // Prometheus metrics and health endpoints shared by every processor. Failures are counted
 // here so that they are visible as numbers, not only as log lines.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { lag as lagBehind } from './kafka';
 
@@ -92,16 +92,35 @@ export function countInvalidGmcNumber(
 export type HealthCheck = () => boolean;
 
 /**
- * Serves /metrics, /healthz (the process is alive) and /readyz (every processor has
- * restored its state and is consuming).
+ * A processor's own endpoint on this port (connections' GET /doctors/{gmcNumber}): it
+ * answers every request whose path starts with `prefix`. Platform knows nothing of it.
+ */
+export interface HttpRoute {
+  prefix: string;
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+}
+
+/**
+ * Serves /metrics, /healthz (the process is alive), /readyz (every processor has restored
+ * its state and is consuming) and the processors' routes.
  */
 export function startMetricsServer(
   port: number,
   ready: HealthCheck,
-  host = '0.0.0.0',
+  options: { host?: string; routes?: readonly HttpRoute[] } = {},
 ): Promise<Server> {
+  const { host = '0.0.0.0', routes = [] } = options;
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
+    const route = routes.find(({ prefix }) => path.startsWith(prefix));
+    if (route) {
+      route.handle(request, response).catch(() => {
+        // The route logs its own failures; the caller learns only that it failed.
+        if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+        response.end('internal error\n');
+      });
+      return;
+    }
     if (path === '/metrics') {
       registry
         .metrics()

@@ -3,6 +3,7 @@
 // the work on them, and `launch` ties the two so that stopping the work also releases the
 // clients, and a start that fails releases them at once.
 import type { Env } from './config';
+import type { HttpRoute } from './metrics';
 
 /** What every runtime.ts's `openRuntime` and `startFromEnv` take, and more of their own. */
 export interface RuntimeOptions {
@@ -17,6 +18,8 @@ export interface RunningProcessor {
   stop(): Promise<void>;
   /** For /readyz; absent means ready once started. */
   isReady?(): boolean;
+  /** Endpoints of its own on the metrics port (METRICS_PORT). */
+  routes?: readonly HttpRoute[];
 }
 
 /** Dependencies a runtime opened: closing releases every client it connected. */

@@ -144,17 +144,17 @@ function describeNextReevaluation(evaluation: Evaluation): string {
 }
 
 /**
- * One paragraph, a sentence per decision, in the order the rules take them. Undated, it names
- * no date that is only today's (the record's explanation, which must not change merely
- * because a day passed): "On <date>: " is left out and the status compares with "today".
+ * A sentence per decision, in the order the rules take them, each ending in a full stop.
+ * Undated, they name no date that is only today's (the record's explanation, which must not
+ * change merely because a day passed): the status compares with "today".
  */
-export function explainEvaluation(
+export function explanationSentences(
   evaluation: Evaluation,
   { dated = true }: { dated?: boolean } = {},
-): string {
+): string[] {
   const { selection, person, today } = evaluation;
   const ignored = person?.programmeMemberships.filter((m) => !isEligible(m)).length ?? 0;
-  const sentences = [
+  return [
     ...(selection === null ? [] : [describeSelection(selection, ignored)]),
     describeStatus(evaluation, dated ? today : 'today'),
     describeTcsDesignatedBody(evaluation),
@@ -162,7 +162,17 @@ export function explainEvaluation(
     describeExceptions(evaluation),
     describeDiscrepancy(evaluation),
     describeNextReevaluation(evaluation),
-  ];
-  const text = `${sentences.join('. ')}.`;
-  return dated ? `On ${today}: ${text}` : text;
+  ].map((sentence) => `${sentence}.`);
+}
+
+/**
+ * One paragraph of the sentences; dated, it begins "On <today>: " (`reval evaluate
+ * --explain`), undated it is the record's explanation.
+ */
+export function explainEvaluation(
+  evaluation: Evaluation,
+  { dated = true }: { dated?: boolean } = {},
+): string {
+  const text = explanationSentences(evaluation, { dated }).join(' ');
+  return dated ? `On ${evaluation.today}: ${text}` : text;
 }

@@ -22,10 +22,12 @@ import type { Logger } from '../platform/logger';
 import { metrics, setConsumerLag } from '../platform/metrics';
 import { SerialQueue } from './serial-queue';
 import { ApplicationStateDir } from './state-dir';
+import { locateElsewhere, type StoreOwner, type StoreQuery } from './interactive-queries';
 import { openTaskStorage, restoreTasks, type RestoringTask } from './restore';
 import type { StorageBackend } from './storage';
 import { Task } from './task';
 import { changelogTopic, type ProcessorContext, type SubTopology, type Topology } from './topology';
+import { decodeValue } from './values';
 
 /** Where unreadable records go: the dead-letter topic, or a count for a one-shot replay. */
 export interface DeadLetterSink {
@@ -52,6 +54,11 @@ export interface RuntimeOptions {
   minCommitIntervalMs?: number;
   /** Uncommitted input records that force a commit (default 5,000). */
   maxUncommittedRecords?: number;
+  /**
+   * Where this instance answers interactive queries (Kafka Streams' application.server):
+   * told to the group, so any instance or client can find a key's owner.
+   */
+  advertisedUrl?: string;
 }
 
 export class StreamsRuntime {
@@ -72,6 +79,8 @@ export class StreamsRuntime {
   };
   private lastCommit = 0;
   private stopping = false;
+  /** This instance's member id in the group, once it has joined. */
+  private memberId?: string;
   /** The partitions of the latest assignment, as `topic:partition`. */
   private assignment?: Set<string>;
   /** Input partitions whose last batch left records to read. */
@@ -119,7 +128,11 @@ export class StreamsRuntime {
         fromBeginning: true,
         // Positions are committed by `commit`, after the work they cover is written.
         commitOffsets: false,
-        onJoin: (memberId) => this.stateDir?.rememberMemberId(memberId),
+        advertisedUrl: this.options.advertisedUrl,
+        onJoin: (memberId) => {
+          this.memberId = memberId;
+          this.stateDir?.rememberMemberId(memberId);
+        },
         // Batches of transaction markers only reach no task, but they end the lag.
         onProgress: (topic, partition, lastOffset, highWatermark, records) => {
           if (records === 0) this.passMarkers(topic, partition, lastOffset, highWatermark);
@@ -185,11 +198,7 @@ export class StreamsRuntime {
     keys: string[],
     work: (key: string, context: ProcessorContext) => void,
   ): Promise<void> {
-    const sub = this.options.topology.subTopologies.find((s) => s.name === subTopology);
-    const partitions = this.options.topology.internalTopics.find(
-      ({ topic }) => topic === sub?.source,
-    )?.partitions;
-    if (!sub || !partitions) throw new Error(`${subTopology} does not read a repartition topic`);
+    const { partitions } = this.repartitioned(subTopology);
     const byPartition = new Map<number, string[]>();
     for (const key of keys) {
       const partition = partitionForKey(key, partitions);
@@ -200,6 +209,42 @@ export class StreamsRuntime {
         for (const key of owned) work(key, context);
       });
     }
+  }
+
+  /**
+   * An interactive query (interactive-queries.ts): the committed value of `key` in `store`
+   * when this instance owns the key's task and has restored it, else who owns it.
+   */
+  async queryStore<V>(subTopology: string, store: string, key: string): Promise<StoreQuery<V>> {
+    const { sub, partitions } = this.repartitioned(subTopology);
+    if (!sub.stores.includes(store)) throw new Error(`${subTopology} has no store ${store}`);
+    const partition = partitionForKey(key, partitions);
+    const id = `${sub.source}:${partition}`;
+    const self: StoreOwner = {
+      instance: this.memberId ?? 'this instance',
+      url: this.options.advertisedUrl ?? null,
+    };
+    const task = this.tasks.get(id);
+    if (task) {
+      const bytes = task.storage.get(store, key);
+      const value = bytes === undefined ? undefined : decodeValue<V>(bytes);
+      return { kind: 'local', partition, owner: self, value };
+    }
+    if (this.assignment?.has(id) || this.stopping) {
+      return { kind: 'unavailable', partition, reason: 'restoring', owner: self };
+    }
+    const group = await this.options.kafka.groupMembers(this.applicationId);
+    return locateElsewhere(group, sub.source, partition, self);
+  }
+
+  /** A sub-topology that reads a repartition topic, and that topic's partition count. */
+  private repartitioned(subTopology: string): { sub: SubTopology<never>; partitions: number } {
+    const sub = this.options.topology.subTopologies.find((s) => s.name === subTopology);
+    const partitions = this.options.topology.internalTopics.find(
+      ({ topic }) => topic === sub?.source,
+    )?.partitions;
+    if (!sub || !partitions) throw new Error(`${subTopology} does not read a repartition topic`);
+    return { sub, partitions };
   }
 
   /** Runs `work` in every task of the sub-topology this instance owns, and commits each. */

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { register as connectors } from './connectors';
 import { register as dlq } from './dlq';
 import { register as evaluate } from './evaluate';
+import { register as explain } from './explain';
 import { register as fakeGmc } from './fake-gmc';
 import { register as gmcFetch } from './gmc-fetch';
 import { register as gmcSync } from './gmc-sync';
@@ -17,6 +18,7 @@ export function registerCommands(program: Command): void {
     connectors,
     dlq,
     evaluate,
+    explain,
     fakeGmc,
     gmcFetch,
     gmcSync,

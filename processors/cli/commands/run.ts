@@ -33,10 +33,9 @@ export function register(program: Command): void {
       const logger = createLogger('run');
       const signal = untilSignal();
       const running: RunningProcessor = await entry.start();
-      const metrics = await startMetricsServer(
-        metricsPort(),
-        () => running.isReady?.() ?? true,
-      ).catch((error: unknown) => {
+      const metrics = await startMetricsServer(metricsPort(), () => running.isReady?.() ?? true, {
+        routes: running.routes,
+      }).catch((error: unknown) => {
         logger.warn(
           { error: error instanceof Error ? error.message : String(error) },
           'metrics server not started',

@@ -53,6 +53,7 @@ export function register(program: Command): void {
       const metricsServer = await startMetricsServer(
         metricsPort(env),
         () => running.isReady?.() ?? true,
+        { routes: running.routes },
       ).catch((error: unknown) => {
         logger.warn({ err: error }, 'metrics server not started (is METRICS_PORT taken?)');
         return undefined;

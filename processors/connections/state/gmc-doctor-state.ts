@@ -18,6 +18,23 @@ export type SyncedGmcState = Pick<
   | 'requestTime'
 >;
 
+/**
+ * Only those fields of a gmc.doctors value: the doctors store keeps, and `reval explain` shows,
+ * nothing of GMC's record the rules do not read (its fitness-to-practise flags among them).
+ */
+export function syncedStateOf(state: GmcSyncState): SyncedGmcState {
+  return {
+    gmcReferenceNumber: state.gmcReferenceNumber,
+    doctorFirstName: state.doctorFirstName,
+    doctorLastName: state.doctorLastName,
+    submissionDate: state.submissionDate,
+    underNotice: state.underNotice,
+    designatedBody: state.designatedBody,
+    existsInGmc: state.existsInGmc,
+    requestTime: state.requestTime,
+  };
+}
+
 /** `sourcePosition` is the sync run's id and `sourceTime` its request time, for provenance. */
 export type GmcChange = (
   | { source: 'gmcDoctors'; key: string; op: 'upsert'; row: SyncedGmcState }

@@ -361,7 +361,8 @@ export function reconcileProgramme(
   return doctors.length;
 }
 
-function sourcesOf(state: DoctorState): string[] {
+/** The inputs the record was derived from, as its `sources` field names them. */
+export function sourcesOf(state: DoctorState): string[] {
   const sources: string[] = [];
   if (Object.keys(state.tis).length > 0) sources.push('tis');
   if (state.sync) sources.push('gmc');

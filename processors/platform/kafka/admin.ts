@@ -4,6 +4,7 @@ import { ConfigResourceTypes, KafkaJSProtocolError, type Admin, type Kafka } fro
 import type { Logger } from '../logger';
 import { createCluster } from './cluster';
 import { errorType, METADATA_IN_MOTION } from './errors';
+import { describeGroupMembers, type GroupMembers } from './group-members';
 import type { EndOffsets, TopicSpec } from './types';
 
 export class KafkaAdmin {
@@ -98,6 +99,11 @@ export class KafkaAdmin {
     }
   }
 
+  async topicExists(topic: string): Promise<boolean> {
+    const admin = await this.admin();
+    return (await admin.listTopics()).includes(topic);
+  }
+
   async deleteTopics(topics: string[]): Promise<void> {
     const admin = await this.admin();
     const existing = new Set(await admin.listTopics());
@@ -133,6 +139,11 @@ export class KafkaAdmin {
   async listGroups(): Promise<string[]> {
     const admin = await this.admin();
     return (await admin.listGroups()).groups.map((group) => group.groupId);
+  }
+
+  /** Each member of a group with its partitions and advertised URL (group-members.ts). */
+  async groupMembers(groupId: string): Promise<GroupMembers> {
+    return describeGroupMembers(await this.admin(), groupId);
   }
 
   /** Deletes consumer groups (a finished one-shot job's); missing groups are not an error. */

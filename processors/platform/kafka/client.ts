@@ -8,7 +8,9 @@ import { createLogger, type Logger } from '../logger';
 import { KafkaAdmin } from './admin';
 import { rangesOf, readToCapturedEnds, type CatchUpRange } from './catch-up';
 import { createKafka } from './connect';
+import { partitionForKey } from './partitioner';
 import { consume } from './consumer';
+import type { GroupMembers } from './group-members';
 import { createProducer, createTransactionalProducer } from './producer';
 import type {
   ConsumeOptions,
@@ -41,6 +43,10 @@ export class KafkaClient {
     return this.admin.ensureTopics(specs);
   }
 
+  topicExists(topic: string): Promise<boolean> {
+    return this.admin.topicExists(topic);
+  }
+
   deleteTopics(topics: string[]): Promise<void> {
     return this.admin.deleteTopics(topics);
   }
@@ -52,6 +58,11 @@ export class KafkaClient {
 
   listGroups(): Promise<string[]> {
     return this.admin.listGroups();
+  }
+
+  /** Who holds which partitions of a group now, and the URL each member advertised. */
+  groupMembers(groupId: string): Promise<GroupMembers> {
+    return this.admin.groupMembers(groupId);
   }
 
   /** Deletes consumer groups (a finished one-shot job's); missing groups are not an error. */
@@ -142,6 +153,25 @@ export class KafkaClient {
     } finally {
       await read.stop();
     }
+  }
+
+  /**
+   * Every record with `key` in a keyed topic, oldest first, read from the one partition the
+   * default partitioner gives the key, from its log start to the end it has now: how a tool
+   * reads one entity's history, or its latest state in a changelog, with no consumer group.
+   */
+  async recordsOfKey(
+    topic: string,
+    key: string,
+  ): Promise<{ partition: number; records: KafkaRecord[] }> {
+    const ends = await this.endOffsets(topic);
+    const partition = partitionForKey(key, ends.size);
+    const records: KafkaRecord[] = [];
+    const range = rangesOf(topic, ends).filter((candidate) => candidate.partition === partition);
+    await this.readPartitions(range, (batch) => {
+      for (const record of batch) if (record.key?.toString('utf8') === key) records.push(record);
+    });
+    return { partition, records };
   }
 
   /**

@@ -4,6 +4,7 @@
 import type { Batch, Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '../logger';
 import { rejoinable } from './errors';
+import { advertisingAssigner } from './group-members';
 import { nextOffset, toKafkaRecord } from './records';
 import type { ConsumeOptions, KafkaRecord, RecordBatch, RunningConsumer } from './types';
 
@@ -19,6 +20,10 @@ export async function consume(
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
     heartbeatInterval: 3_000,
     maxWaitTimeInMs: 250,
+    partitionAssigners:
+      options.advertisedUrl === undefined
+        ? undefined
+        : [advertisingAssigner(options.advertisedUrl)],
   });
   const { onAssignment, onJoin, onRebalancing, onProgress } = options;
   if (onAssignment || onJoin) {

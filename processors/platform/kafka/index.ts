@@ -4,5 +4,6 @@
 export { KafkaClient } from './client';
 export { CatchUpTracker, hasRead, lag, rangesOf, recordsIn, type CatchUpRange } from './catch-up';
 export { partitionForKey } from './partitioner';
+export { ownerOf, type GroupMember, type GroupMembers } from './group-members';
 export { clusterIsUp, deleteTopicsWhere, type QuietAdminOptions } from './quiet-admin';
 export type * from './types';

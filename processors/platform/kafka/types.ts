@@ -78,6 +78,11 @@ export interface ConsumeOptions {
   commitOffsets?: boolean;
   /** How long the group waits for a silent member before it takes its partitions (30 s). */
   sessionTimeoutMs?: number;
+  /**
+   * Where this member answers queries about its partitions, told to the group so that any
+   * client can learn from `KafkaClient.groupMembers` which URL owns which partition.
+   */
+  advertisedUrl?: string;
 }
 
 export interface RunningConsumer {
