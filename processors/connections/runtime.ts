@@ -4,6 +4,7 @@
 import { connectionsConfig, connectionsQueryConfig, timeZone } from '../platform/config';
 import { openDeadLetteringClients, withClients } from '../platform/clients';
 import { loadDesignatedBodies } from '../platform/designated-bodies';
+import { whileRegistryUnavailable } from '../platform/registry';
 import { launch, type OpenedRuntime, type RuntimeOptions } from '../platform/running';
 import type { Clock } from './midnight';
 import { PROCESSOR, start, type ConnectionsDeps, type RunningConnections } from './processor';
@@ -31,9 +32,16 @@ export async function openRuntime(
     ensureTopics: (topics) =>
       connectionsTopicSpecs(topics, options.partitions ?? connections.partitions, env),
   });
-  return withClients(clients, async ({ kafka, codecs, topics }) => {
-    await codecs.register('connection');
-    await codecs.register('connectionChange');
+  return withClients(clients, async ({ kafka, codecs, topics, logger }) => {
+    // Registered first, so that an incompatible schema stops the start; a registry that is
+    // away is waited for, as the stores and the Programme table would wait for it anyway.
+    for (const schema of ['connection', 'connectionChange'] as const) {
+      await whileRegistryUnavailable(
+        () => codecs.register(schema),
+        (error, retryInMs) =>
+          logger.warn({ err: error, retryInMs }, 'waiting for the schema registry to register'),
+      );
+    }
     return {
       ...clients,
       clock: options.clock ?? { now: () => new Date() },

@@ -106,6 +106,7 @@ export class SchemaRegistryCodecs {
     if (!id) {
       id = this.registerRacing(name).catch((error: unknown) => {
         this.schemaIds.delete(name);
+        if (registryFailed(error)) throw new RegistryUnavailableError(this.config.url, error);
         throw new SchemaRegistryError(
           `cannot register ${this.subjectOf(name)} at ${this.config.url}: ${error instanceof Error ? error.message : String(error)}`,
         );

@@ -116,10 +116,13 @@ export class EsSinkHarness {
     this.closers.push(close);
   }
 
-  async startSink(es: ElasticsearchClient = this.es): Promise<RunningEsSink> {
+  async startSink(
+    es: ElasticsearchClient = this.es,
+    codecs: SchemaRegistryCodecs = this.codecs,
+  ): Promise<RunningEsSink> {
     const sink = await startEsSink({
       kafka: this.kafka,
-      codecs: this.codecs,
+      codecs,
       es,
       deadLetters: this.deadLetters(),
       logger: quietLogger,

@@ -9,12 +9,11 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { registryConfig } from '../../processors/platform/config';
 import { RegistryUnavailableError, SchemaRegistryCodecs } from '../../processors/platform/registry';
 import { decodeRecords } from '../../processors/es-sink/decode';
-import { start as startEsSink } from '../../processors/es-sink/processor';
 import { decodeChange } from '../../processors/connections/sources/decode';
 import { decodeGmcDoctorsRecord } from '../../processors/gmc-fetch/gmc-doctors';
 import type { KafkaRecord } from '../../processors/platform/kafka';
 import { describeWithServices } from '../harness/endpoints';
-import { doctor, eventually, EsSinkHarness, quietLogger } from './es-sink-harness';
+import { doctor, eventually, EsSinkHarness } from './es-sink-harness';
 
 /** Forwards a local port to the registry; `close` makes it refuse connections, as an outage. */
 class RegistryProxy {
@@ -94,6 +93,8 @@ describeWithServices('a schema registry outage', () => {
     await proxy.close();
 
     await expect(codecs.decode(value)).rejects.toBeInstanceOf(RegistryUnavailableError);
+    // Registering too (a processor's start waits on it rather than exiting).
+    await expect(codecs.register('connection')).rejects.toBeInstanceOf(RegistryUnavailableError);
     await expect(decodeRecords([record], codecs)).rejects.toBeInstanceOf(RegistryUnavailableError);
     await expect(decodeChange('placement', record, codecs)).rejects.toBeInstanceOf(
       RegistryUnavailableError,
@@ -130,19 +131,7 @@ describeWithServices('a schema registry outage', () => {
 
   it('holds the es-sink until the registry is back: nothing dead-lettered, everything indexed', async () => {
     const codecs = proxiedCodecs();
-    const sink = await startEsSink({
-      kafka: h.kafka,
-      codecs,
-      es: h.es,
-      deadLetters: h.deadLetters(),
-      logger: quietLogger,
-      views: h.views,
-      legacyViews: h.legacyViews,
-      topic: h.topics.connections,
-      groupId: `es-${h.id}-sink`,
-      bulk: { backoff: { initialMs: 100, maxMs: 1_000, jitter: 0.2 } },
-    });
-    h.onTearDown(() => sink.stop());
+    await h.startSink(h.es, codecs);
     await proxy.close();
     // Records whose schema the sink has never fetched, written while the registry is away.
     await h.send([
