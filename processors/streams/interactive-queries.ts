@@ -18,13 +18,13 @@ export type StoreQuery<V> =
   /** Another instance owns it. */
   | { kind: 'remote'; partition: number; owner: StoreOwner }
   /**
-   * Nobody can answer now: this instance's task is restoring, or the group is between
-   * assignments (no member holds the partition yet).
+   * Nobody can answer now: this instance's task is restoring, the group is between
+   * assignments (no member holds the partition yet), or Kafka cannot say who holds it.
    */
   | {
       kind: 'unavailable';
       partition: number;
-      reason: 'restoring' | 'rebalancing';
+      reason: 'restoring' | 'rebalancing' | 'owner unknown';
       owner: StoreOwner | null;
     };
 

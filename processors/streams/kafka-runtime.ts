@@ -233,7 +233,14 @@ export class StreamsRuntime {
     if (this.assignment?.has(id) || this.stopping) {
       return { kind: 'unavailable', partition, reason: 'restoring', owner: self };
     }
-    const group = await this.options.kafka.groupMembers(this.applicationId);
+    let group;
+    try {
+      group = await this.options.kafka.groupMembers(this.applicationId);
+    } catch (error) {
+      // The broker cannot describe the group now: a "try again", not a failure of the query.
+      this.options.logger.warn({ err: error }, 'cannot look up who owns a partition');
+      return { kind: 'unavailable', partition, reason: 'owner unknown', owner: null };
+    }
     return locateElsewhere(group, sub.source, partition, self);
   }
 

@@ -33,6 +33,7 @@ const LOOKUPS: Record<string, (gmc: string, at: Date) => DoctorLookup> = {
   '7000004': () => ({ kind: 'remote', partition: 1, owner: { instance: 'member-2', url: null } }),
   '7000005': () => ({ kind: 'unavailable', partition: 0, reason: 'restoring', owner }),
   '7000006': () => ({ kind: 'unavailable', partition: 0, reason: 'rebalancing', owner: null }),
+  '7000007': () => ({ kind: 'unavailable', partition: 0, reason: 'owner unknown', owner: null }),
 };
 
 describe('GET /doctors/{gmcNumber}', () => {
@@ -97,9 +98,9 @@ describe('GET /doctors/{gmcNumber}', () => {
     });
   });
 
-  it('is 503 with Retry-After while restoring or rebalancing', async () => {
+  it('is 503 with Retry-After while restoring, rebalancing or when Kafka cannot name the owner', async () => {
     const base = await serve();
-    for (const gmc of ['7000005', '7000006']) {
+    for (const gmc of ['7000005', '7000006', '7000007']) {
       const response = await get(`${base}/doctors/${gmc}`);
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe(String(RETRY_AFTER_SECONDS));

@@ -150,10 +150,11 @@ async function answer(
         response,
         503,
         {
-          error:
-            lookup.reason === 'restoring'
-              ? `partition ${lookup.partition} is being restored here: ask again shortly`
-              : `partition ${lookup.partition} has no owner yet (the group is rebalancing): ask again shortly`,
+          error: {
+            restoring: `partition ${lookup.partition} is being restored here: ask again shortly`,
+            rebalancing: `partition ${lookup.partition} has no owner yet (the group is rebalancing): ask again shortly`,
+            'owner unknown': `Kafka cannot say now who owns partition ${lookup.partition}: ask again shortly`,
+          }[lookup.reason],
           gmcReferenceNumber: gmcNumber,
           partition: lookup.partition,
           owner: lookup.owner,
