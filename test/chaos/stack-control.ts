@@ -8,11 +8,17 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  isAlive,
+  readRecord,
+  stop as stopProcess,
+  type ProcessRecord,
+} from '../../stack/processes';
+import type { ServiceName } from '../../stack/settings';
 
 export const CLI = join(__dirname, '../../processors/cli/main.js');
 
-export type StackService =
-  'kafka' | 'registry' | 'elasticsearch' | 'ferretdb' | 'mariadb' | 'connect';
+export type StackService = ServiceName;
 
 /** The chaos stack's defaults: every port 10,000 above the shared stack's. */
 export const CHAOS_STACK_DEFAULTS: Record<string, string> = {
@@ -36,29 +42,6 @@ export function chaosStackEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proc
   const out: NodeJS.ProcessEnv = { ...env, REVAL_STACK_DIR: join(cache, 'chaos-run') };
   for (const [name, value] of Object.entries(CHAOS_STACK_DEFAULTS)) out[name] ??= value;
   return out;
-}
-
-interface ProcessRecord {
-  pid: number;
-  startTicks: string | null;
-}
-
-function startTicks(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export interface Endpoints {
@@ -113,24 +96,14 @@ export class StackControl {
     return out as unknown as Endpoints;
   }
 
-  record(service: StackService): ProcessRecord | undefined {
-    try {
-      const record = JSON.parse(
-        readFileSync(join(this.runDir, 'pids', `${service}.json`), 'utf8'),
-      ) as Partial<ProcessRecord>;
-      if (typeof record.pid !== 'number') return undefined;
-      const ticks = startTicks(record.pid);
-      // A reused PID is not ours.
-      if (record.startTicks && ticks && ticks !== record.startTicks) return undefined;
-      return { pid: record.pid, startTicks: record.startTicks ?? null };
-    } catch {
-      return undefined;
-    }
+  /** The service's process as `reval stack` recorded it, while it is still that process. */
+  private record(service: StackService): ProcessRecord | undefined {
+    const record = readRecord(this.runDir, service);
+    return record && isAlive(record) ? record : undefined;
   }
 
   running(service: StackService): boolean {
-    const record = this.record(service);
-    return record !== undefined && groupAlive(record.pid);
+    return this.record(service) !== undefined;
   }
 
   /** Sends `signal` to the service's whole process group; false when it is not running. */
@@ -145,22 +118,22 @@ export class StackControl {
     }
   }
 
-  /** SIGKILL, and wait until the group is gone. */
-  async kill(service: StackService): Promise<void> {
-    const record = this.record(service);
+  private recorded(service: StackService): ProcessRecord {
+    const record = readRecord(this.runDir, service);
     if (!record) throw new Error(`${service} is not running`);
-    this.signal(service, 'SIGKILL');
-    for (let i = 0; i < 100 && groupAlive(record.pid); i++) await sleep(100);
+    return record;
   }
 
-  /** A real stop: SIGTERM to the group, SIGKILL after `graceMs`. */
+  /** SIGKILL, and wait until the group is gone. */
+  async kill(service: StackService): Promise<void> {
+    const record = this.recorded(service);
+    this.signal(service, 'SIGKILL');
+    for (let i = 0; i < 100 && isAlive(record); i++) await sleep(100);
+  }
+
+  /** A real stop: SIGTERM to the group, SIGKILL after `graceMs` (the stack's own stop). */
   async stop(service: StackService, graceMs = 30_000): Promise<void> {
-    const record = this.record(service);
-    if (!record) throw new Error(`${service} is not running`);
-    this.signal(service, 'SIGTERM');
-    const deadline = Date.now() + graceMs;
-    while (groupAlive(record.pid) && Date.now() < deadline) await sleep(200);
-    if (groupAlive(record.pid)) await this.kill(service);
+    await stopProcess(this.recorded(service), graceMs);
   }
 
   /** Starts it again (`reval stack up` starts whatever is down) and waits until it is ready. */
