@@ -18,6 +18,7 @@ import {
   eventually,
   manualClock,
   privateTopicsEnv,
+  settledConnections,
   type ManualClock,
   type StreamHarness,
 } from '../support/stream-harness';
@@ -95,10 +96,11 @@ describe('connections state stores (real Kafka and registry)', () => {
   it('a restart with the store kept restores nothing and reads only the tail', async () => {
     const seeded = await seed(3);
     const first = await start();
-    await expectRecordsMatch(expected(seeded));
-    const versions = new Map(
-      [...(await harness.latestConnections())].map(([key, record]) => [key, record.version]),
+    const want = expected(seeded);
+    const settled = await settledConnections(harness, (latest) =>
+      expectConnectionsMatch(latest, want),
     );
+    const versions = new Map([...settled].map(([key, record]) => [key, record.version]));
     await stop(first);
     const groupsBefore = new Set(await harness.kafka.listGroups());
     const gmc = await endOneMembership(seeded);

@@ -18,6 +18,7 @@ import {
   eventually,
   manualClock,
   privateTopicsEnv,
+  settledConnections,
   type StreamHarness,
 } from '../support/stream-harness';
 
@@ -70,18 +71,17 @@ describe('connections processor (real Kafka and registry)', () => {
   });
 
   it('an edited end date, a deletion and a GMC change flow through; unchanged doctors stay quiet', async () => {
-    const { population } = await seed(harness, 2);
+    const { population, states } = await seed(harness, 2);
     await start();
     const person = population.persons.find(
       (p) => p.memberships[0].curricula.length > 0 && p.memberships[0].endDate > TODAY,
     );
     if (!person) throw new Error('population has no current doctor');
-    await eventually(async () =>
-      expect(
-        (await harness.latestConnections()).get(person.gmcReferenceNumber)?.value?.connectionStatus,
-      ).toBe('CONNECTED'),
-    );
-    const before = await harness.latestConnections();
+    // The snapshot is taken once every doctor is derived and the output has stopped moving: one
+    // doctor reaching CONNECTED says nothing of the others, still being assembled row by row.
+    const expected = expectedRecords(population, states);
+    const before = await settledConnections(harness, (latest) => expectMatches(latest, expected));
+    expect(before.get(person.gmcReferenceNumber)?.value?.connectionStatus).toBe('CONNECTED');
     const membership = person.memberships[0];
     await harness.produce(
       await harness.events.mysqlRow('ProgrammeMembership', 'u', {
@@ -280,11 +280,7 @@ describe('connections processor (real Kafka and registry)', () => {
     await seed(harness, 2);
     const first = await start();
     const expected = expectedRecords(population, states);
-    await eventually(
-      async () => expectMatches(await harness.latestConnections(), expected),
-      60_000,
-    );
-    const settled = await harness.latestConnections();
+    const settled = await settledConnections(harness, (latest) => expectMatches(latest, expected));
     await first.stop();
     running.splice(running.indexOf(first), 1);
     await start();

@@ -167,6 +167,31 @@ export async function eventually<T>(
   }
 }
 
+type LatestConnections = Awaited<ReturnType<StreamHarness['latestConnections']>>;
+
+/**
+ * The latest records once `check` passes on them and no version has moved for two seconds. A
+ * test that compares versions before and after a step needs this: the records can match what the
+ * rules expect while later input rows (ones that change no compared field) are still flowing.
+ */
+export async function settledConnections(
+  harness: StreamHarness,
+  check: (latest: LatestConnections) => void,
+  timeoutMs = 60_000,
+): Promise<LatestConnections> {
+  await eventually(async () => check(await harness.latestConnections()), timeoutMs);
+  const versions = (latest: LatestConnections) =>
+    [...latest].map(([key, record]) => `${key}@${record.version}`).sort();
+  return eventually(async () => {
+    const first = await harness.latestConnections();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const second = await harness.latestConnections();
+    expect(versions(second)).toEqual(versions(first));
+    check(second);
+    return second;
+  }, timeoutMs);
+}
+
 /** A clock tests move by hand, for processors that take an injectable clock. */
 export interface ManualClock {
   now(): Date;
