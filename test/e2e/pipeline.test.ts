@@ -154,12 +154,28 @@ describe('the pipeline, end to end', () => {
     await publishGmcState('7000001', YORKSHIRE, '2026-11-25T02:00:00Z');
   }
 
+  /**
+   * Ada's document with every input applied. CONNECTED alone is not enough: it needs only the
+   * TIS rows, and her names or GMC's state may still be on their way.
+   */
+  async function adaComplete() {
+    await eventually(async () => {
+      expect(await view('connected')).toEqual(['7000001']);
+      expect(await view('connectedInGmc')).toEqual(['7000001']);
+      expect(await documentOf('7000001')).toMatchObject({
+        doctorFirstName: 'Ada',
+        programmeName: 'General Practice',
+        designatedBody: YORKSHIRE,
+        placementGrades: ['279'],
+      });
+    }, 60_000);
+  }
+
   it('a new doctor in TIS and GMC appears in the right views with the right fields', async () => {
     await seedAda();
     await runConnections();
     await runSink();
-    await eventually(async () => expect(await view('connected')).toEqual(['7000001']), 60_000);
-    expect(await view('connectedInGmc')).toEqual(['7000001']);
+    await adaComplete();
     expect(await view('disconnected')).toEqual([]);
     expect(await view('exceptions')).toEqual([]);
     expect(await view('discrepancies')).toEqual([]);
@@ -185,7 +201,7 @@ describe('the pipeline, end to end', () => {
     await seedAda();
     await runConnections();
     await runSink();
-    await eventually(async () => expect(await view('connected')).toEqual(['7000001']), 60_000);
+    await adaComplete();
     await harness.produce(
       await harness.events.mysqlRow('ProgrammeMembership', 'u', {
         before: membershipRow('2027-08-06'),
@@ -207,7 +223,7 @@ describe('the pipeline, end to end', () => {
     await seedAda();
     await runConnections();
     await runSink();
-    await eventually(async () => expect(await view('connected')).toEqual(['7000001']), 60_000);
+    await adaComplete();
     await harness.produce(
       await harness.events.mysqlRow('ProgrammeMembership', 'd', {
         before: membershipRow('2027-08-06'),
@@ -225,7 +241,7 @@ describe('the pipeline, end to end', () => {
     await seedAda();
     await runConnections();
     await runSink();
-    await eventually(async () => expect(await view('connectedInGmc')).toEqual(['7000001']), 60_000);
+    await adaComplete();
     await publishGmcState('7000001', null, '2026-11-26T02:00:00Z');
     await eventually(async () => expect(await view('connectedInGmc')).toEqual([]));
     expect(await view('discrepancies')).toEqual(['7000001']);
@@ -281,7 +297,7 @@ describe('the pipeline, end to end', () => {
     await seedAda();
     await runConnections();
     await runSink();
-    await eventually(async () => expect(await view('connected')).toEqual(['7000001']), 60_000);
+    await adaComplete();
     await harness.produce(
       await harness.events.mongoDocument('exceptionLogs', 'c', {
         _id: { $oid: '65f1c0b8e4f7a4f3e9d550c6' },
@@ -445,7 +461,9 @@ describe('the pipeline, end to end', () => {
     await seedAda();
     await runConnections();
     await runSink();
-    await eventually(async () => expect(await view('connected')).toEqual(['7000001']), 60_000);
+    await adaComplete();
+    // Every input committed: the live record is the last word before the recompute reads it.
+    await waitUntilViewsCaughtUp(env, 60_000);
     const report = await recomputeConnections(env);
     expect(report).toMatchObject({ topic: harness.topics.connections, doctors: 1, written: 0 });
   });

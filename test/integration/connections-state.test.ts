@@ -59,6 +59,9 @@ describe('connections state stores (real Kafka and registry)', () => {
   const expected = (seeded: SeededPopulation) => expectedConnections(seeded, TODAY);
   const expectRecordsMatch = (want: ReturnType<typeof expected>) =>
     eventually(async () => expectConnectionsMatch(await harness.latestConnections(), want), 60_000);
+  /** Matching and no longer moving: the first instance has nothing left to read when stopped. */
+  const settledRecords = (want: ReturnType<typeof expected>) =>
+    settledConnections(harness, (latest) => expectConnectionsMatch(latest, want));
 
   /**
    * Ends one connected doctor's only programme membership yesterday: a one-record tail whose
@@ -96,10 +99,7 @@ describe('connections state stores (real Kafka and registry)', () => {
   it('a restart with the store kept restores nothing and reads only the tail', async () => {
     const seeded = await seed(3);
     const first = await start();
-    const want = expected(seeded);
-    const settled = await settledConnections(harness, (latest) =>
-      expectConnectionsMatch(latest, want),
-    );
+    const settled = await settledRecords(expected(seeded));
     const versions = new Map([...settled].map(([key, record]) => [key, record.version]));
     await stop(first);
     const groupsBefore = new Set(await harness.kafka.listGroups());
@@ -129,7 +129,7 @@ describe('connections state stores (real Kafka and registry)', () => {
   it('a fresh instance (empty disk) restores from the changelogs, not from the raw topics', async () => {
     const seeded = await seed(3);
     const first = await start();
-    await expectRecordsMatch(expected(seeded));
+    await settledRecords(expected(seeded));
     await stop(first);
     rmSync(stateDir(), { recursive: true, force: true });
     const gmc = await endOneMembership(seeded);
@@ -145,7 +145,7 @@ describe('connections state stores (real Kafka and registry)', () => {
   it('a truncated or corrupted store file is discarded and restored from its changelog', async () => {
     const seeded = await seed(2);
     const first = await start();
-    await expectRecordsMatch(expected(seeded));
+    await settledRecords(expected(seeded));
     await stop(first);
     const tasks = readdirSync(stateDir()).filter((name) =>
       statSync(join(stateDir(), name)).isDirectory(),
