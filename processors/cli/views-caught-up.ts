@@ -31,15 +31,11 @@ export async function waitUntilViewsCaughtUp(
   const es = new ElasticsearchClient(elasticsearchConfig(env), logger);
   const topics = topicNames(env);
   const appId = connectionsConfig(env).groupId;
-  const connectionsInputs = [
-    ...ROUTED_SOURCES.map((source) => topics[source]),
-    ...Object.values(STAGES).map((stage) => repartitionTopic(appId, stage)),
-  ];
   const sinkGroup = env.ES_SINK_GROUP_ID ?? ES_SINK_GROUP;
   try {
     for (;;) {
       const behind = [
-        ...(await behindOf(kafka, appId, connectionsInputs)),
+        ...(await connectionsBehind(kafka, topics, appId)),
         ...(await behindOf(kafka, sinkGroup, [topics.connections, topics.connectionChanges])),
       ];
       if (behind.length === 0) {
@@ -61,6 +57,21 @@ export async function waitUntilViewsCaughtUp(
     await kafka.disconnect();
     await es.close();
   }
+}
+
+/**
+ * The connections application's inputs (sources and its own repartition topics) it has not
+ * committed to their ends. Empty: every record read so far has its outputs written.
+ */
+export function connectionsBehind(
+  kafka: KafkaClient,
+  topics: ReturnType<typeof topicNames>,
+  appId: string,
+): Promise<string[]> {
+  return behindOf(kafka, appId, [
+    ...ROUTED_SOURCES.map((source) => topics[source]),
+    ...Object.values(STAGES).map((stage) => repartitionTopic(appId, stage)),
+  ]);
 }
 
 /** `group → topic:partition (committed/end)` for each partition the group has not reached. */

@@ -42,7 +42,9 @@ export async function openKafkaClients(
   const specs = request.ensureTopics(topics);
   const logger = createLogger(request.processor);
   const kafka = new KafkaClient(kafkaSettings, logger);
-  const codecs = new SchemaRegistryCodecs(registrySettings, topics);
+  const codecs = new SchemaRegistryCodecs(registrySettings, topics, (subject) =>
+    logger.warn({ subject }, 'registry subject had no compatibility rule: set it to BACKWARD'),
+  );
   try {
     if (specs.length > 0) await kafka.ensureTopics(specs);
   } catch (error) {

@@ -77,9 +77,14 @@ export class SchemaRegistryCodecs {
   private readonly registry: SchemaRegistry;
   private readonly schemaIds = new Map<SchemaName, Promise<number>>();
 
+  /**
+   * @param onMend told each time a subject without a compatibility rule is given one (see
+   *   registerRacing), so the processor can log it.
+   */
   constructor(
     private readonly config: RegistryConfig,
     private readonly topics: Topics,
+    private readonly onMend?: (subject: string) => void,
   ) {
     this.registry = new SchemaRegistry(
       {
@@ -106,6 +111,7 @@ export class SchemaRegistryCodecs {
     if (!id) {
       id = this.registerRacing(name).catch((error: unknown) => {
         this.schemaIds.delete(name);
+        if (error instanceof RegistryUnavailableError) throw error;
         if (registryFailed(error)) throw new RegistryUnavailableError(this.config.url, error);
         throw new SchemaRegistryError(
           `cannot register ${this.subjectOf(name)} at ${this.config.url}: ${error instanceof Error ? error.message : String(error)}`,
@@ -117,23 +123,31 @@ export class SchemaRegistryCodecs {
   }
 
   /**
-   * Two processes registering a new subject at once race: the client sets the subject's
-   * compatibility when the registry has none for it, and the loser finds the subject made
-   * but not yet configured (Apicurio answers NONE) and refuses. Asked again, it finds it
-   * configured.
+   * The client registers a new subject's first schema and only then sets its compatibility
+   * (BACKWARD), and afterwards refuses any subject whose level is not BACKWARD. Apicurio answers
+   * NONE for a subject without a rule, so a subject left without one refuses this client for
+   * ever: a first registration cut off between the two calls (a crash, a registry outage), a
+   * second process registering the same new subject in that moment, or a registry restart that
+   * lost the rule (seen in a chaos run). Setting the rule the first registration meant to set,
+   * and asking again, mends each of them; a level someone chose (FORWARD, FULL, ...) is left.
    */
   private async registerRacing(name: SchemaName): Promise<number> {
+    const subject = this.subjectOf(name);
     for (let attempt = 1; ; attempt += 1) {
       try {
         const registered = await this.registry.register(
           { type: SchemaType.AVRO, schema: JSON.stringify(readSchema(name)) },
-          { subject: this.subjectOf(name) },
+          { subject },
         );
         return registered.id;
       } catch (error) {
-        const raced = error instanceof Error && /Compatibility does not match/.test(error.message);
-        if (!raced || attempt >= 5) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+        const unruled =
+          error instanceof Error &&
+          /Compatibility does not match the configuration \(BACKWARD != NONE\)/.test(error.message);
+        if (!unruled || attempt >= 5) throw error;
+        this.onMend?.(subject);
+        await this.setCompatibility(subject, 'BACKWARD');
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
       }
     }
   }
@@ -203,13 +217,24 @@ export class SchemaRegistryCodecs {
       ).toString('base64');
       headers.authorization = `Basic ${token}`;
     }
-    const response = await fetch(`${this.config.url.replace(/\/$/, '')}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    let response: Response;
+    try {
+      response = await fetch(`${this.config.url.replace(/\/$/, '')}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new RegistryUnavailableError(this.config.url, error as Error);
+    }
     const text = await response.text();
     if (!response.ok && !tolerated.includes(response.status)) {
+      if (response.status >= 500 || response.status === 401 || response.status === 403) {
+        throw new RegistryUnavailableError(
+          this.config.url,
+          new Error(`${method} ${path} answered ${response.status}`),
+        );
+      }
       throw new SchemaRegistryError(
         `${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`,
       );

@@ -61,7 +61,7 @@ describe('connections state stores (real Kafka and registry)', () => {
     eventually(async () => expectConnectionsMatch(await harness.latestConnections(), want), 60_000);
   /** Matching and no longer moving: the first instance has nothing left to read when stopped. */
   const settledRecords = (want: ReturnType<typeof expected>) =>
-    settledConnections(harness, (latest) => expectConnectionsMatch(latest, want));
+    settledConnections(harness, groupId, (latest) => expectConnectionsMatch(latest, want));
 
   /**
    * Ends one connected doctor's only programme membership yesterday: a one-record tail whose

@@ -46,12 +46,10 @@ describe('connections processor (real Kafka and registry)', () => {
     await harness.close();
   });
 
+  const appId = () => `${harness.topics.connections}-group`;
+
   async function start(clock = manualClock(`${TODAY}T10:00:00Z`)) {
-    const processor = await startConnections({
-      env: harness.env,
-      clock,
-      groupId: `${harness.topics.connections}-group`,
-    });
+    const processor = await startConnections({ env: harness.env, clock, groupId: appId() });
     running.push(processor);
     await eventually(async () => expect(processor.isReady()).toBe(true), 60_000);
     return processor;
@@ -80,7 +78,9 @@ describe('connections processor (real Kafka and registry)', () => {
     // The snapshot is taken once every doctor is derived and the output has stopped moving: one
     // doctor reaching CONNECTED says nothing of the others, still being assembled row by row.
     const expected = expectedRecords(population, states);
-    const before = await settledConnections(harness, (latest) => expectMatches(latest, expected));
+    const before = await settledConnections(harness, appId(), (latest) =>
+      expectMatches(latest, expected),
+    );
     expect(before.get(person.gmcReferenceNumber)?.value?.connectionStatus).toBe('CONNECTED');
     const membership = person.memberships[0];
     await harness.produce(
@@ -280,7 +280,9 @@ describe('connections processor (real Kafka and registry)', () => {
     await seed(harness, 2);
     const first = await start();
     const expected = expectedRecords(population, states);
-    const settled = await settledConnections(harness, (latest) => expectMatches(latest, expected));
+    const settled = await settledConnections(harness, appId(), (latest) =>
+      expectMatches(latest, expected),
+    );
     await first.stop();
     running.splice(running.indexOf(first), 1);
     await start();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ConnectionRecord } from '../../processors/connections/connection-record';
 import { VERSION_HEADER } from '../../processors/connections/connection-record';
+import { connectionsBehind } from '../../processors/cli/views-caught-up';
 import { kafkaConfig, registryConfig, type Env } from '../../processors/platform/config';
 import {
   DEFAULT_TOPICS,
@@ -170,27 +171,23 @@ export async function eventually<T>(
 type LatestConnections = Awaited<ReturnType<StreamHarness['latestConnections']>>;
 
 /**
- * The latest records once `check` passes on them and no version has moved for two seconds. A
- * test that compares versions before and after a step needs this: the records can match what the
- * rules expect while later input rows (ones that change no compared field) are still flowing.
+ * The latest records once `check` passes on them and the connections application `appId` has
+ * committed every input to its end (its outputs are written before it commits). A test that
+ * compares versions before and after a step needs this: the records can match what the rules
+ * expect while rows that change no compared field (a name) are still flowing.
  */
 export async function settledConnections(
   harness: StreamHarness,
+  appId: string,
   check: (latest: LatestConnections) => void,
   timeoutMs = 60_000,
 ): Promise<LatestConnections> {
-  await eventually(async () => check(await harness.latestConnections()), timeoutMs);
-  const versions = (latest: LatestConnections) =>
-    [...latest].map(([key, record]) => `${key}@${record.version}`).sort();
   return eventually(async () => {
-    const first = await harness.latestConnections();
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const second = await harness.latestConnections();
-    if (versions(second).join() !== versions(first).join()) {
-      throw new Error('reval.connections is still moving');
-    }
-    check(second);
-    return second;
+    const behind = await connectionsBehind(harness.kafka, harness.topics, appId);
+    if (behind.length > 0) throw new Error(`connections is behind: ${behind.join(', ')}`);
+    const latest = await harness.latestConnections();
+    check(latest);
+    return latest;
   }, timeoutMs);
 }
 
