@@ -1,7 +1,8 @@
 // The one module that talks to the schema registry. It encodes the project's records in the
 // Confluent wire format (magic byte 0, 4-byte schema id, Avro body) and decodes any
 // registry-encoded message, including Debezium's Avro.
-import { Agent as HttpsAgent } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { RegistryConfig } from './config';
 import { TOPIC_CATALOGUE, TOPIC_NAMES, type TopicName, type Topics } from './topics';
@@ -76,6 +77,8 @@ export function isRegistryEncoded(buffer: Buffer | null): buffer is Buffer {
 export class SchemaRegistryCodecs {
   private readonly registry: SchemaRegistry;
   private readonly schemaIds = new Map<SchemaName, Promise<number>>();
+  /** The TLS settings (a private CA) for the client and this module's own requests alike. */
+  private readonly httpsAgent?: HttpsAgent;
 
   /**
    * @param onMend told each time a subject without a compatibility rule is given one (see
@@ -86,14 +89,15 @@ export class SchemaRegistryCodecs {
     private readonly topics: Topics,
     private readonly onMend?: (subject: string) => void,
   ) {
+    this.httpsAgent = config.tls
+      ? new HttpsAgent({ ca: config.tls.ca, rejectUnauthorized: config.tls.rejectUnauthorized })
+      : undefined;
     this.registry = new SchemaRegistry(
       {
         host: config.url.replace(/\/$/, ''),
         auth: config.auth,
         clientId: 'reval-stream',
-        agent: config.tls
-          ? new HttpsAgent({ ca: config.tls.ca, rejectUnauthorized: config.tls.rejectUnauthorized })
-          : undefined,
+        agent: this.httpsAgent,
         retry: { retries: 5, initialRetryTimeInSecs: 0.2, maxRetryTimeInSecs: 5 },
       },
       // Debezium 3 writes ts_ns (~1.8e18): longs beyond 2^53 decode as exact bigints.
@@ -217,28 +221,55 @@ export class SchemaRegistryCodecs {
       ).toString('base64');
       headers.authorization = `Basic ${token}`;
     }
-    let response: Response;
+    let response: { status: number; text: string };
     try {
-      response = await fetch(`${this.config.url.replace(/\/$/, '')}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      response = await this.send(method, path, headers, body);
     } catch (error) {
       throw new RegistryUnavailableError(this.config.url, error as Error);
     }
-    const text = await response.text();
-    if (!response.ok && !tolerated.includes(response.status)) {
-      if (response.status >= 500 || response.status === 401 || response.status === 403) {
+    const { status, text } = response;
+    const ok = status >= 200 && status < 300;
+    if (!ok && !tolerated.includes(status)) {
+      if (status >= 500 || status === 401 || status === 403) {
         throw new RegistryUnavailableError(
           this.config.url,
-          new Error(`${method} ${path} answered ${response.status}`),
+          new Error(`${method} ${path} answered ${status}`),
         );
       }
-      throw new SchemaRegistryError(
-        `${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`,
-      );
+      throw new SchemaRegistryError(`${method} ${path} answered ${status}: ${text.slice(0, 300)}`);
     }
     return text ? JSON.parse(text) : undefined;
+  }
+
+  /** One HTTP(S) exchange with the registry, through the same TLS agent as the client's. */
+  private send(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: unknown,
+  ): Promise<{ status: number; text: string }> {
+    const url = new URL(`${this.config.url.replace(/\/$/, '')}${path}`);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const outgoing = request(
+        url,
+        { method, headers, agent: url.protocol === 'https:' ? this.httpsAgent : undefined },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+          incoming.on('error', reject);
+          incoming.on('end', () =>
+            resolve({
+              status: incoming.statusCode ?? 0,
+              text: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+        },
+      );
+      outgoing.setTimeout(30_000, () => outgoing.destroy(new Error('no answer in 30 s')));
+      outgoing.on('error', reject);
+      outgoing.end(payload);
+    });
   }
 }
