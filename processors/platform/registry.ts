@@ -250,11 +250,11 @@ export class SchemaRegistryCodecs {
   ): Promise<{ status: number; text: string }> {
     const url = new URL(`${this.config.url.replace(/\/$/, '')}${path}`);
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const secure = url.protocol === 'https:';
     return new Promise((resolve, reject) => {
-      const outgoing = request(
+      const outgoing = (secure ? httpsRequest : httpRequest)(
         url,
-        { method, headers, agent: url.protocol === 'https:' ? this.httpsAgent : undefined },
+        { method, headers, agent: secure ? this.httpsAgent : undefined },
         (incoming) => {
           const chunks: Buffer[] = [];
           incoming.on('data', (chunk: Buffer) => chunks.push(chunk));

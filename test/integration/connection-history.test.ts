@@ -16,7 +16,7 @@ import {
   startFromEnv as startEsSink,
 } from '../../processors/es-sink/runtime';
 import { historyNames, viewNames } from '../../processors/es-sink/views';
-import { elasticsearchConfig, type Env } from '../../processors/platform/config';
+import { connectionsConfig, elasticsearchConfig, type Env } from '../../processors/platform/config';
 import { DLQ_HEADERS } from '../../processors/platform/dead-letters';
 import {
   createElasticsearchClient,
@@ -30,6 +30,7 @@ import {
   eventually,
   manualClock,
   privatePipelineEnv,
+  settledConnections,
   type StreamHarness,
 } from '../support/stream-harness';
 import { quietLogger } from './es-sink-harness';
@@ -110,18 +111,14 @@ describe('status history (real Kafka, registry and Elasticsearch)', () => {
     await eventually(async () => expect(processor.isReady()).toBe(true), 60_000);
     // Settled, not just CONNECTED: rows that change no status (a name, the programme's name)
     // may still be arriving, and each is a new version without a change record.
-    const connected = await eventually(async () => {
-      const first = await recordOf(GMC);
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
-      const second = await recordOf(GMC);
-      expect(second?.version).toBe(first?.version);
-      expect(second?.value).toMatchObject({
+    const settled = await settledConnections(harness, connectionsConfig(env).groupId, (latest) =>
+      expect(latest.get(GMC)?.value).toMatchObject({
         connectionStatus: 'CONNECTED',
         discrepancy: 'READY_FOR_CONNECTION',
         programmeName: 'GP',
-      });
-      return second?.value;
-    });
+      }),
+    );
+    const connected = settled.get(GMC)?.value;
     const tcsDesignatedBody = connected?.tcsDesignatedBody as string;
     expect(connected?.statusSince).toBeInstanceOf(Date);
     const since = connected?.statusSince;
